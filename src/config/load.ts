@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describeSchemaError, validator } from '../schemas';
+import { parseByteSize } from './bytes';
+import { serverUrlProblem } from './urls';
+
+export type NodeEnv = 'production' | 'development' | 'test';
+
+export interface TrustedIssuer {
+  iss: string;
+  description?: string;
+  jwksUrl?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  audiences?: string[];
+  tenants?: string[];
+  algorithms?: string[];
+  jkuAllowlist?: string[];
+  fhirServers?: string[];
+}
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** Base URL the EHR calls, without a trailing slash; JWT `aud` values are built from it. */
+  publicBaseUrl: string;
+  trustedIssuersFile?: string;
+  trustedIssuers?: TrustedIssuer[];
+  databaseUrl: string;
+  bodyLimitBytes: number;
+  /** A site's own orderable codes mapped to procedure keys, or undefined for none. */
+  siteOrderCodesFile?: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`axilla-cds cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_BODY_LIMIT = '5mb';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and validates the environment once at start.
+ *
+ * @example
+ * const { config, warnings } = loadConfig(process.env);
+ *
+ * @throws ConfigError listing every problem found, not only the first.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  const nodeEnv = readNodeEnv(env.NODE_ENV, problems);
+  const production = nodeEnv === 'production';
+
+  const port = readPort(env.PORT, problems);
+
+  if (production) {
+    for (const name of ['PUBLIC_BASE_URL', 'CDS_TRUSTED_ISSUERS', 'DATABASE_URL']) {
+      if (!env[name]) problems.push(`${name} is required when NODE_ENV=production`);
+    }
+  }
+
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const baseProblem = serverUrlProblem(publicBaseUrl);
+  if (baseProblem) problems.push(`PUBLIC_BASE_URL (${publicBaseUrl}) ${baseProblem}`);
+
+  let trustedIssuers: TrustedIssuer[] | undefined;
+  const trustedIssuersFile = env.CDS_TRUSTED_ISSUERS || undefined;
+  if (trustedIssuersFile) {
+    trustedIssuers = readTrustedIssuers(trustedIssuersFile, problems);
+  } else if (!production) {
+    warnings.push('CDS_TRUSTED_ISSUERS is not set: no EHR trust file is loaded (development only)');
+  }
+
+  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/axilla-cds.db';
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got a value starting "${databaseUrl.slice(0, 12)}")`);
+  }
+
+  const bodyLimitText = env.BODY_LIMIT || DEFAULT_BODY_LIMIT;
+  const bodyLimitBytes = parseByteSize(bodyLimitText);
+  if (bodyLimitBytes === undefined) problems.push(`BODY_LIMIT must be a size such as 5mb, 512kb or 1048576 (got "${bodyLimitText}")`);
+
+  const siteOrderCodesFile = env.SITE_ORDER_CODES || undefined;
+  if (siteOrderCodesFile && !fs.existsSync(resolvePath(siteOrderCodesFile))) {
+    problems.push(`SITE_ORDER_CODES names ${siteOrderCodesFile}, which does not exist`);
+  }
+
+  const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    config: {
+      nodeEnv,
+      port,
+      publicBaseUrl,
+      trustedIssuersFile,
+      trustedIssuers,
+      databaseUrl,
+      bodyLimitBytes: bodyLimitBytes as number,
+      siteOrderCodesFile: siteOrderCodesFile && resolvePath(siteOrderCodesFile),
+      logLevel,
+    },
+    warnings,
+  };
+}
+
+function readNodeEnv(value: string | undefined, problems: string[]): NodeEnv {
+  if (!value) return 'development';
+  if (value === 'production' || value === 'development' || value === 'test') return value;
+  problems.push(`NODE_ENV must be production, development or test (got "${value}")`);
+  return 'development';
+}
+
+function readPort(value: string | undefined, problems: string[]): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${value}")`);
+    return 3000;
+  }
+  return port;
+}
+
+function resolvePath(file: string): string {
+  return path.isAbsolute(file) ? file : path.resolve(process.cwd(), file);
+}
+
+function readTrustedIssuers(file: string, problems: string[]): TrustedIssuer[] | undefined {
+  const where = `CDS_TRUSTED_ISSUERS (${file})`;
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(resolvePath(file), 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(code === 'ENOENT' ? `${where} does not exist` : `${where} is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  const validate = validator('config/trusted-issuers.schema.json');
+  if (!validate(data)) {
+    const problem = describeSchemaError(validate.errors![0]);
+    problems.push(`${where}: ${problem.field || 'top level'} ${problem.message}`);
+    return undefined;
+  }
+  const issuers = data as TrustedIssuer[];
+  issuers.forEach((issuer, i) => {
+    for (const [field, url] of [['jwksUrl', issuer.jwksUrl], ...(issuer.jkuAllowlist ?? []).map((u) => ['jkuAllowlist', u]), ...(issuer.fhirServers ?? []).map((u) => ['fhirServers', u])]) {
+      const problem = url ? serverUrlProblem(url) : undefined;
+      if (problem) problems.push(`${where}: [${i}].${field} (${url}) ${problem}`);
+    }
+  });
+  const seen = new Set<string>();
+  for (const issuer of issuers) {
+    if (seen.has(issuer.iss)) problems.push(`${where}: issuer ${issuer.iss} is listed twice`);
+    seen.add(issuer.iss);
+  }
+  return issuers;
+}
+

@@ -1,0 +1,20 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { HttpError, operationOutcome } from './errors';
+
+/** Last middleware: every failure leaves as JSON (an OperationOutcome), never as an HTML stack trace. */
+export function errorHandler(logger: Logger) {
+  return function handleError(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+    if (error instanceof HttpError) {
+      res.status(error.status).json(error.toOperationOutcome());
+      return;
+    }
+    // Only the error's name and message: never the request, which may hold patient data or tokens.
+    logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message }, path: req.path }, 'unexpected error');
+    res.status(500).json(operationOutcome('exception', 'internal error; the request was not processed'));
+  };
+}
+
+export function notFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpError(404, 'not-found', `no endpoint ${req.method} ${req.path}`));
+}

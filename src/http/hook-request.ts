@@ -1,0 +1,58 @@
+import type { Bundle } from 'fhir/r4';
+import type { Config } from '../config/load';
+import { serverUrlProblem } from '../config/urls';
+import type { HookRequest } from '../cds/types';
+import type { ServiceDefinition } from '../knowledge/types';
+import { describeSchemaError, validator } from '../schemas';
+import { HttpError } from './errors';
+
+const requestSchema = validator('cds-hooks/request.schema.json');
+const contextSchemas = {
+  'order-select': validator('cds-hooks/order-select-context.schema.json'),
+  'order-sign': validator('cds-hooks/order-sign-context.schema.json'),
+};
+
+/**
+ * Checks a request body against the CDS Hooks 2.0 contract of one service and returns it typed.
+ * Unknown fields are ignored, as the spec requires.
+ *
+ * @throws HttpError 400 naming the first field that is wrong.
+ */
+export function parseHookRequest(body: unknown, service: ServiceDefinition, config: Pick<Config, 'nodeEnv'>): HookRequest {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'structure', 'request body must be a JSON object');
+  }
+  if (!requestSchema(body)) throw schemaError(requestSchema.errors![0], '');
+  const request = body as HookRequest;
+  if (request.hook !== service.hook) {
+    throw new HttpError(400, 'invalid', `hook must be "${service.hook}" for service ${service.id} (got "${request.hook}")`, 'hook');
+  }
+  const validateContext = contextSchemas[service.hook];
+  if (!validateContext(request.context)) throw schemaError(validateContext.errors![0], 'context');
+
+  if (request.fhirServer !== undefined) {
+    const problem = serverUrlProblem(request.fhirServer);
+    // http:// is fine for loopback hosts only (local simulators); outside production any host is allowed for sandboxes.
+    if (problem && (config.nodeEnv === 'production' || !/^http:\/\//.test(request.fhirServer))) {
+      throw new HttpError(400, 'invalid', `fhirServer ${problem}`, 'fhirServer');
+    }
+  }
+
+  const selections = service.hook === 'order-select' ? request.context.selections : allDraftOrderRefs(request.context.draftOrders);
+  const drafts = new Set(allDraftOrderRefs(request.context.draftOrders));
+  selections.forEach((ref, i) => {
+    if (!drafts.has(ref)) throw new HttpError(400, 'invalid', `context.selections[${i}] (${ref}) is not an order in context.draftOrders`, `context.selections[${i}]`);
+  });
+
+  return { ...request, context: { ...request.context, selections }, prefetch: request.prefetch ?? {} };
+}
+
+function allDraftOrderRefs(bundle: Bundle): string[] {
+  return (bundle.entry ?? []).flatMap((e) => (e.resource?.id ? [`${e.resource.resourceType}/${e.resource.id}`] : []));
+}
+
+function schemaError(error: Parameters<typeof describeSchemaError>[0], root: string): HttpError {
+  const problem = describeSchemaError(error, root);
+  const code = error.keyword === 'required' ? 'required' : 'invalid';
+  return new HttpError(400, code, `${problem.field || 'request body'} ${problem.message}`, problem.field || undefined);
+}

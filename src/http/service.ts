@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load';
+import type { CdsResponse, HookRequest } from '../cds/types';
+import type { Knowledge } from '../knowledge/knowledge';
+import type { ServiceDefinition } from '../knowledge/types';
+import { HttpError } from './errors';
+import { parseHookRequest } from './hook-request';
+
+/** What answers a validated hook call: the engine, wrapped by record reading. */
+export type HookHandler = (service: ServiceDefinition, request: HookRequest) => Promise<CdsResponse>;
+
+/** POST /cds-services/{id}: validate, hand to the engine, answer `{cards}`. */
+export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler) {
+  return async function service(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
+    const started = process.hrtime.bigint();
+    const definition = knowledge.service(req.params.id);
+    if (!definition) return next(new HttpError(404, 'not-found', `no CDS service with id "${req.params.id}"`, 'id'));
+    let hookInstance: string | undefined;
+    try {
+      const request = parseHookRequest(req.body, definition, config);
+      hookInstance = request.hookInstance;
+      const response = await handle(definition, request);
+      res.json(response);
+      logger.info(
+        { service: definition.id, hookInstance, knowledge: knowledge.version, cards: response.cards.length, ms: elapsedMs(started) },
+        'hook answered',
+      );
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      logger.warn({ service: definition.id, hookInstance, status, ms: elapsedMs(started) }, 'hook refused');
+      next(error);
+    }
+  };
+}
+
+function elapsedMs(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}

@@ -1,0 +1,134 @@
+/** Shapes of the knowledge files (hooks/, cards/), as validated by schemas/knowledge/*.schema.json. */
+
+export type Verification = 'verified' | 'secondary' | 'unverified';
+
+export interface ValueSetEntry {
+  system: string;
+  code: string;
+  display: string;
+  meaning: string;
+  source: string;
+  verification: Verification;
+  note?: string;
+  inactive?: boolean;
+  ingredient?: string;
+  requiresBodySite?: string;
+}
+
+export interface ValueSetPrefix {
+  system: string;
+  prefix: string;
+  display: string;
+  meaning: string;
+  source: string;
+  verification: Verification;
+  note?: string;
+}
+
+export interface ValueSetFile {
+  id: string;
+  version: string;
+  title: string;
+  description: string;
+  meanings: Record<string, string>;
+  codes: ValueSetEntry[];
+  prefixes?: ValueSetPrefix[];
+}
+
+export interface CodeSystemsFile {
+  version: string;
+  systems: { uri: string; name: string; aliases?: string[] }[];
+}
+
+export interface PrefetchDefinition {
+  query: string;
+  resourceTypes: string[];
+  narrowByCodes?: { valueSet: string; meanings: string[] }[];
+  why?: string;
+}
+
+export interface ServiceDefinition {
+  id: string;
+  hook: 'order-select' | 'order-sign';
+  title: string;
+  description: string;
+  usageRequirements?: string;
+  variant: string;
+  prefetch: Record<string, PrefetchDefinition>;
+}
+
+export type RatingCategory = 'usually-appropriate' | 'may-be-appropriate' | 'usually-not-appropriate';
+
+export interface Rating {
+  procedure: string;
+  acrProcedure: string;
+  category: RatingCategory;
+  disagreement: boolean;
+  radiation: { level: string; adultDose: string; source: string };
+  source: string;
+  reviewStatus: { status: 'checked-against-acr-table' | 'not-checked-against-acr-table'; note: string; checkedBy?: string; checkedOn?: string };
+}
+
+export interface VariantDefinition {
+  id: string;
+  version: string;
+  topic: { id: string; title: string; panel: string };
+  variant: number;
+  text: string;
+  textSource?: string;
+  source: { label: string; url: string; narrativeUrl?: string; citation: string; secondarySource: string };
+  ratings: Rating[];
+  criteria: {
+    sex: { allowed: string[]; source: string };
+    initialSize: { qualifyingTCategories: string[]; smallTCategories: string[]; minimumLongestDimensionMmExclusive: number; source: string };
+    initialNodes: { negative: string[]; positive: string[]; source: string };
+    chemotherapy: { lastDoseCompletedAfterDays: number; maxDaysSinceEnd: number; source: string };
+  };
+}
+
+export interface OrderCoding {
+  system: string;
+  code: string;
+  display: string;
+}
+
+export interface ProcedureDefinition {
+  key: string;
+  name: string;
+  shortName: string;
+  target: 'breast' | 'axilla' | 'breast-and-axilla' | 'whole-body';
+  order: { coding: OrderCoding[]; text: string; bodySite?: OrderCoding };
+}
+
+export interface CardSuggestionTemplate {
+  procedure: string;
+  action: 'replace' | 'add';
+  label: string;
+  isRecommended?: boolean;
+}
+
+export interface CardTemplate {
+  kind: string;
+  version: string;
+  description?: string;
+  indicator: 'info' | 'warning' | 'critical';
+  summary: string;
+  detail: string[];
+  notes?: Record<string, string>;
+  suggestions?: CardSuggestionTemplate[];
+  overrideReasons?: { code: string; display: string }[];
+  source: string;
+}
+
+export interface SiteOrderCodesFile {
+  site: string;
+  version: string;
+  description?: string;
+  codes: { system: string; code: string; display: string; procedure: string; note?: string }[];
+}
+
+export interface Manifest {
+  version: string;
+  title: string;
+  changes: { version: string; date: string; summary: string }[];
+}
