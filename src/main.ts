@@ -33,8 +33,10 @@ function main(): void {
 
   const app = createApp({ config, knowledge, logger, handleHook: createHookHandler(knowledge) });
   const server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
-      { port: config.port, publicBaseUrl: config.publicBaseUrl, knowledge: knowledge.version, digest: knowledge.digest, env: config.nodeEnv },
+      { port, publicBaseUrl: config.publicBaseUrl, knowledge: knowledge.version, digest: knowledge.digest, env: config.nodeEnv },
       `axilla-cds listening: discovery at ${config.publicBaseUrl}/cds-services`,
     );
   });

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../../src/paths';
+
+/** Starts `src/main.ts` as `npm start` would (without the build step) and waits for it to listen or exit. */
+function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port?: number; exitCode?: number; output: string }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, ...env },
+  });
+  let output = '';
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"port":(\d+)/.exec(output);
+      if (match && /listening/.test(output)) resolve({ child, port: Number(match[1]), output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => resolve({ child, exitCode: code ?? -1, output }));
+  });
+}
+
+describe('starting the service', () => {
+  it('serves discovery and /healthz on its embedded defaults', async () => {
+    const { child, port, output } = await start({ PORT: '0' });
+    try {
+      expect(port).toBeGreaterThan(0);
+      const discovery = await fetch(`http://127.0.0.1:${port}/cds-services`);
+      expect(discovery.status).toBe(200);
+      expect(((await discovery.json()) as { services: unknown[] }).services).toHaveLength(1);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(output).toMatch(/CDS_TRUSTED_ISSUERS is not set/);
+    } finally {
+      child.kill();
+    }
+  }, 20000);
+
+  it('refuses to start in production without its required settings, saying which', async () => {
+    const { exitCode, output } = await start({ NODE_ENV: 'production', PORT: '0' });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/PUBLIC_BASE_URL is required/);
+    expect(output).toMatch(/CDS_TRUSTED_ISSUERS is required/);
+  }, 20000);
+
+  it('refuses to start with a broken site order-code file, naming it', async () => {
+    const { exitCode, output } = await start({ PORT: '0', SITE_ORDER_CODES: 'package.json' });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/knowledge file .*package\.json/);
+  }, 20000);
+});

@@ -1,0 +1,155 @@
+import request from 'supertest';
+import { hookRequest } from '../../fhir-fixtures/build';
+import { SERVICE_PATH, testApp } from '../support/app';
+
+const { app } = testApp();
+
+function validBody(): Record<string, any> {
+  return hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'] });
+}
+
+/** Posts a body and expects an OperationOutcome naming `field`. */
+async function expectRefusal(body: unknown, status: number, field?: string, path = SERVICE_PATH) {
+  const res = await request(app).post(path).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(status);
+  expect(res.body.resourceType).toBe('OperationOutcome');
+  expect(res.body.issue[0].severity).toBe('error');
+  expect(res.body.issue[0].details.text).toEqual(expect.any(String));
+  if (field) expect(res.body.issue[0].expression).toEqual([field]);
+  return res.body.issue[0];
+}
+
+describe('POST /cds-services/{id}: a valid request', () => {
+  it('answers 200 with {"cards": []} when no selected order is rated', async () => {
+    const res = await request(app).post(SERVICE_PATH).send(validBody()).expect(200);
+    expect(res.body).toEqual({ cards: [] });
+  });
+
+  it('ignores unknown fields, as the spec requires', async () => {
+    const body: Record<string, any> = { ...validBody(), somethingNew: { a: 1 }, extension: { 'org.example.x': true } };
+    body.context.futureField = 'x';
+    await request(app).post(SERVICE_PATH).send(body).expect(200);
+  });
+
+  it('needs only access_token and token_type inside fhirAuthorization', async () => {
+    const body = { ...validBody(), fhirServer: 'https://ehr.example.org/fhir/R4', fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer' } };
+    await request(app).post(SERVICE_PATH).send(body).expect(200);
+  });
+
+  it('accepts application/fhir+json and a draftOrders Bundle without type', async () => {
+    const body = validBody();
+    delete body.context.draftOrders.type;
+    await request(app).post(SERVICE_PATH).set('Content-Type', 'application/fhir+json').send(JSON.stringify(body)).expect(200);
+  });
+});
+
+describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the field', () => {
+  it('400 for malformed JSON', async () => {
+    const res = await request(app).post(SERVICE_PATH).set('Content-Type', 'application/json').send('{"hook": "order-select",').expect(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue[0].details.text).toMatch(/not valid JSON/);
+  });
+
+  it('400 for a body that is not an object', async () => {
+    await expectRefusal([1, 2], 400);
+  });
+
+  it('400 when context is missing', async () => {
+    const { context: _omit, ...body } = validBody();
+    await expectRefusal(body, 400, 'context');
+  });
+
+  it('400 when hookInstance is missing', async () => {
+    const { hookInstance: _omit, ...body } = validBody();
+    await expectRefusal(body, 400, 'hookInstance');
+  });
+
+  it('400 when selections is not an array', async () => {
+    const body = validBody();
+    body.context.selections = 'ServiceRequest/sr-mri-brain';
+    await expectRefusal(body, 400, 'context.selections');
+  });
+
+  it('400 when a selection is not of the form Type/id', async () => {
+    const body = validBody();
+    body.context.selections = ['sr-mri-brain'];
+    await expectRefusal(body, 400, 'context.selections[0]');
+  });
+
+  it('400 when a selection is not among the draft orders', async () => {
+    const body = validBody();
+    body.context.selections = ['ServiceRequest/not-drafted'];
+    await expectRefusal(body, 400, 'context.selections[0]');
+  });
+
+  it('400 when draftOrders is not a Bundle', async () => {
+    const body = validBody();
+    body.context.draftOrders = { resourceType: 'ServiceRequest', id: 'x' };
+    await expectRefusal(body, 400, 'context.draftOrders.resourceType');
+  });
+
+  it('400 when patientId is missing from the context', async () => {
+    const body = validBody();
+    delete body.context.patientId;
+    await expectRefusal(body, 400, 'context.patientId');
+  });
+
+  it('400 for the wrong hook for this service', async () => {
+    const issue = await expectRefusal({ ...validBody(), hook: 'patient-view' }, 400, 'hook');
+    expect(issue.details.text).toMatch(/order-select/);
+  });
+
+  it('400 when fhirAuthorization comes without fhirServer', async () => {
+    await expectRefusal({ ...validBody(), fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer' } }, 400, 'fhirServer');
+  });
+
+  it('400 when fhirAuthorization lacks access_token', async () => {
+    await expectRefusal(
+      { ...validBody(), fhirServer: 'https://ehr.example.org/fhir/R4', fhirAuthorization: { token_type: 'Bearer' } },
+      400,
+      'fhirAuthorization.access_token',
+    );
+  });
+
+  it('400 when a prefetch value is neither a resource nor null', async () => {
+    await expectRefusal({ ...validBody(), prefetch: { patient: 'Patient/1' } }, 400, 'prefetch.patient');
+  });
+
+  it('404 for an unknown service id', async () => {
+    await expectRefusal(validBody(), 404, 'id', '/cds-services/no-such-service');
+  });
+
+  it('404 as JSON for an unknown path', async () => {
+    const res = await request(app).get('/nothing-here').expect(404);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('413 for a body over the limit', async () => {
+    const { app: small } = testApp({ BODY_LIMIT: '2kb' });
+    const body = { ...validBody(), padding: 'x'.repeat(4096) };
+    const res = await request(small).post(SERVICE_PATH).send(body).expect(413);
+    expect(res.body.issue[0].code).toBe('too-costly');
+  });
+
+  it('415 for a body that is not JSON', async () => {
+    const res = await request(app).post(SERVICE_PATH).set('Content-Type', 'text/plain').send('hello').expect(415);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+});
+
+describe('fhirServer scheme', () => {
+  const production = testApp({
+    NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'https://cds.example.org',
+    DATABASE_URL: 'sqlite:/tmp/axilla-test.db',
+    CDS_TRUSTED_ISSUERS: 'config/trusted-issuers.example.json',
+  }).app;
+
+  it('refuses http:// for a non-loopback FHIR server in production', async () => {
+    const res = await request(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://ehr.example.org/fhir' }).expect(400);
+    expect(res.body.issue[0].expression).toEqual(['fhirServer']);
+  });
+
+  it('accepts http:// on a loopback host in production', async () => {
+    await request(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://127.0.0.1:8080/fhir' }).expect(200);
+  });
+});
