@@ -30,6 +30,15 @@ export interface Config {
   /** A site's own orderable codes mapped to procedure keys, or undefined for none. */
   siteOrderCodesFile?: string;
   logLevel: string;
+  site: SiteSettings;
+}
+
+/** A site's tuning of the clinical engine; undefined thresholds take the variant's defaults. */
+export interface SiteSettings {
+  lastDoseCompletedAfterDays?: number;
+  maxDaysSinceEnd?: number;
+  insufficientDataCards: boolean;
+  breastStudyIndicator: 'auto' | 'info';
 }
 
 export class ConfigError extends Error {
@@ -94,6 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
+  const site: SiteSettings = {
+    lastDoseCompletedAfterDays: readDays(env, 'CHEMO_COMPLETED_AFTER_DAYS', problems),
+    maxDaysSinceEnd: readDays(env, 'CHEMO_MAX_DAYS_SINCE_END', problems),
+    insufficientDataCards: readChoice(env, 'INSUFFICIENT_DATA_CARDS', ['on', 'off'], 'on', problems) === 'on',
+    breastStudyIndicator: readChoice(env, 'BREAST_STUDY_CARD_INDICATOR', ['auto', 'info'], 'auto', problems) as 'auto' | 'info',
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     config: {
@@ -106,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       bodyLimitBytes: bodyLimitBytes as number,
       siteOrderCodesFile: siteOrderCodesFile && resolvePath(siteOrderCodesFile),
       logLevel,
+      site,
     },
     warnings,
   };
@@ -126,6 +143,24 @@ function readPort(value: string | undefined, problems: string[]): number {
     return 3000;
   }
   return port;
+}
+
+function readDays(env: NodeJS.ProcessEnv, name: string, problems: string[]): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    problems.push(`${name} must be a whole number of days from 1 to 3650 (got "${value}")`);
+    return undefined;
+  }
+  return days;
+}
+
+function readChoice(env: NodeJS.ProcessEnv, name: string, choices: string[], fallback: string, problems: string[]): string {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!choices.includes(value)) problems.push(`${name} must be one of ${choices.join(', ')} (got "${value}")`);
+  return value;
 }
 
 function resolvePath(file: string): string {

@@ -1,6 +1,6 @@
 import type { CodeSystems } from './code-systems';
 import { KnowledgeError } from './errors';
-import type { CardTemplate, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
+import type { CardTemplate, CardWording, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
 import type { ValueSetIndex } from './value-set-index';
 
 export interface KnowledgeParts {
@@ -13,6 +13,7 @@ export interface KnowledgeParts {
   variants: Map<string, VariantDefinition>;
   services: ServiceDefinition[];
   cards: Map<string, CardTemplate>;
+  wording: CardWording;
   siteOrderCodes?: SiteOrderCodesFile;
 }
 
@@ -25,6 +26,7 @@ export class Knowledge {
   readonly codeSystems: CodeSystems;
   readonly services: readonly ServiceDefinition[];
   readonly siteOrderCodes?: SiteOrderCodesFile;
+  readonly wording: CardWording;
   private readonly procedures: Map<string, ProcedureDefinition>;
   private readonly valueSets: Map<string, ValueSetIndex>;
   private readonly variants: Map<string, VariantDefinition>;
@@ -38,6 +40,7 @@ export class Knowledge {
     this.codeSystems = parts.codeSystems;
     this.services = parts.services;
     this.siteOrderCodes = parts.siteOrderCodes;
+    this.wording = parts.wording;
     this.procedures = new Map(parts.procedures.map((p) => [p.key, p]));
     this.valueSets = parts.valueSets;
     this.variants = parts.variants;

@@ -9,6 +9,7 @@ import { Knowledge } from './knowledge';
 import { isValidLoinc } from './loinc';
 import type {
   CardTemplate,
+  CardWording,
   CodeSystemsFile,
   Manifest,
   ProcedureDefinition,
@@ -32,13 +33,14 @@ export const REQUIRED_VALUE_SETS = [
   'localization-markers',
   'body-sites',
   'imaging-procedures',
+  'procedure-outcomes',
 ];
 
 /** The meaning an imaging code has when it is known but deliberately not rated. */
 export const NOT_RATED = 'not-rated';
 
 /** Text placeholders the card renderer fills; any other {{name}} in a card file is a typo. */
-export const CARD_PLACEHOLDERS = ['procedure', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipEvidence'];
+export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipEvidence'];
 
 const PREFETCH_TOKENS = ['context.patientId', 'context.userId', 'context.encounterId', 'userPractitionerId', 'userPractitionerRoleId', 'userPatientId', 'userRelatedPersonId'];
 const LOINC = 'http://loinc.org';
@@ -101,13 +103,20 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   uniqueBy(services, (s) => `${s.id}`, 'hooks/services', 'services', 'id');
   if (services.length === 0) throw new KnowledgeError('hooks/services', '', 'defines no service');
 
+  const wording = reader.read<CardWording>('cards/wording.json', 'knowledge/wording.schema.json');
   const cards = new Map<string, CardTemplate>();
-  for (const file of reader.list('cards')) {
+  for (const file of reader.list('cards/kinds')) {
     const card = reader.read<CardTemplate>(file, 'knowledge/card.schema.json');
     if (`${card.kind}.json` !== path.basename(file)) throw new KnowledgeError(file, 'kind', `is "${card.kind}" but the file is named ${path.basename(file)}`);
     checkCard(file, card, procedureKeys);
     cards.set(card.kind, card);
   }
+  for (const [id, variant] of variants) {
+    variant.ratings.forEach((r, i) => {
+      if (!cards.has(r.card)) throw new KnowledgeError(`hooks/variants/${id}.json`, `ratings[${i}].card`, `"${r.card}" is not a card kind in cards/kinds/`);
+    });
+  }
+  if (!cards.has('insufficient-data')) throw new KnowledgeError('cards/kinds/insufficient-data.json', '', 'is missing: insufficient-data cards need it');
 
   let siteOrderCodes: SiteOrderCodesFile | undefined;
   if (options.siteOrderCodesFile) {
@@ -129,6 +138,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     variants,
     services,
     cards,
+    wording,
     siteOrderCodes,
   });
 }

@@ -66,6 +66,8 @@ export interface Rating {
   disagreement: boolean;
   radiation: { level: string; adultDose: string; source: string };
   source: string;
+  /** The card kind (cards/kinds/<card>.json) that presents this rating. */
+  card: string;
   reviewStatus: { status: 'checked-against-acr-table' | 'not-checked-against-acr-table'; note: string; checkedBy?: string; checkedOn?: string };
 }
 
@@ -77,6 +79,7 @@ export interface VariantDefinition {
   text: string;
   textSource?: string;
   source: { label: string; url: string; narrativeUrl?: string; citation: string; secondarySource: string };
+  cardTopic: OrderCoding;
   ratings: Rating[];
   criteria: {
     sex: { allowed: string[]; source: string };
@@ -117,6 +120,18 @@ export interface CardTemplate {
   notes?: Record<string, string>;
   suggestions?: CardSuggestionTemplate[];
   overrideReasons?: { code: string; display: string }[];
+  breastTarget?: { indicator: 'info' | 'warning'; bodySites: string[]; words: string[]; axillaWords: string[] };
+  source: string;
+}
+
+export interface CardWording {
+  version: string;
+  overrideReasonSystem: string;
+  ratings: Record<RatingCategory | 'disagreementSuffix', string>;
+  facts: Record<string, { label: string; values: Record<string, string> }>;
+  missing: Record<string, { short: string; long: string }>;
+  actions: { delete: string; create: string };
+  links: { guidance: string; narrative: string };
   source: string;
 }
 

@@ -73,9 +73,9 @@ describe('loadKnowledge refuses a broken file, naming file and field', () => {
     ['a duplicate code', 'hooks/valuesets/tumour-size.json', (d: any) => (d.codes.push({ ...d.codes[0] }), d), 'hooks/valuesets/tumour-size.json', 'codes[3].code', /twice/],
     ['a prefetch token that is not CDS Hooks 2.0', 'hooks/services/axilla-imaging-order-select.json', (d: any) => ((d.prefetch.patient.query = 'Patient/{{context.draftOrders.id}}'), d), 'hooks/services/axilla-imaging-order-select.json', 'prefetch.patient.query', /not a CDS Hooks 2.0 prefetch token/],
     ['a service for an unknown variant', 'hooks/services/axilla-imaging-order-select.json', (d: any) => ((d.variant = 'acr-286-v99'), d), 'hooks/services/axilla-imaging-order-select.json', 'variant', /not defined/],
-    ['an unknown card placeholder', 'cards/may-be-appropriate.json', (d: any) => ((d.summary = '{{procedur}} may be appropriate'), d), 'cards/may-be-appropriate.json', 'summary', /placeholder/],
-    ['a card summary over 139 characters', 'cards/may-be-appropriate.json', (d: any) => ((d.summary = 'x'.repeat(140)), d), 'cards/may-be-appropriate.json', 'summary', /140|139|more than/],
-    ['a suggestion of an unknown procedure', 'cards/usually-not-appropriate-replace.json', (d: any) => ((d.suggestions[0].procedure = 'ct-chest'), d), 'cards/usually-not-appropriate-replace.json', 'suggestions[0].procedure', /not a key/],
+    ['an unknown card placeholder', 'cards/kinds/may-be-appropriate.json', (d: any) => ((d.summary = '{{procedur}} may be appropriate'), d), 'cards/kinds/may-be-appropriate.json', 'summary', /placeholder/],
+    ['a card summary over 139 characters', 'cards/kinds/may-be-appropriate.json', (d: any) => ((d.summary = 'x'.repeat(140)), d), 'cards/kinds/may-be-appropriate.json', 'summary', /140|139|more than/],
+    ['a suggestion of an unknown procedure', 'cards/kinds/usually-not-appropriate-replace.json', (d: any) => ((d.suggestions[0].procedure = 'ct-chest'), d), 'cards/kinds/usually-not-appropriate-replace.json', 'suggestions[0].procedure', /not a key/],
   ])('%s', (_name, file, edit, expectedFile, expectedField, message) => {
     const error = loadError(brokenCopy(file as string, edit as (d: any) => any));
     expect(error.file).toBe(expectedFile);

@@ -1,0 +1,123 @@
+import crypto from 'node:crypto';
+import type { CdsCard, OrderContext } from '../cds/types';
+import type { Decision, RatedOrder } from '../engine';
+import type { Knowledge } from '../knowledge/knowledge';
+import type { Rating, VariantDefinition } from '../knowledge/types';
+import { targetsBreast } from './breast-target';
+import { allEvidence, factsMarkdown } from './facts-markdown';
+import { suggestionsFor } from './suggestions';
+import { boundSummary, fill } from './template';
+
+export interface CardSettings {
+  /** Info cards naming what is missing when the record neither confirms nor excludes the variant. */
+  insufficientDataCards: boolean;
+  /** `info`: breast studies (mammography, DBT) always get an info card, whatever they target. */
+  breastStudyIndicator: 'auto' | 'info';
+}
+
+/** The machine-readable entry every card carries: the service's stable contract. */
+export const APPROPRIATENESS_EXTENSION = 'axilla-cds.appropriateness';
+
+/**
+ * One card per selected rated order when the variant applies (or, if enabled, when data is
+ * insufficient); none otherwise.
+ *
+ * @example
+ * const cards = renderCards(decide(...), request.context, knowledge, settings);
+ */
+export function renderCards(decision: Decision, context: OrderContext, knowledge: Knowledge, settings: CardSettings): CdsCard[] {
+  const { outcome } = decision;
+  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings));
+  if (outcome.status === 'insufficient-data' && settings.insufficientDataCards) {
+    return decision.orders.map((o) => insufficientDataCard(decision, o, outcome.missing, knowledge));
+  }
+  return [];
+}
+
+function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings): CdsCard {
+  const template = knowledge.card(rated.rating.card);
+  const values = placeholders(decision, rated, knowledge);
+  const detail = template.detail.map((d) => fill(d, values));
+  const note = decision.facts.clippedNode ? template.notes?.clippedNode : template.notes?.noClippedNode;
+  if (note) detail.push(fill(note, values));
+
+  let indicator = template.indicator;
+  if (template.breastTarget && (settings.breastStudyIndicator === 'info' || targetsBreast(rated.order, template.breastTarget, knowledge))) {
+    indicator = settings.breastStudyIndicator === 'info' ? 'info' : template.breastTarget.indicator;
+  }
+  const suggestions = suggestionsFor(template, rated, context, knowledge, decision.draftedProcedures, decision.facts.breastCancer.evidence);
+  const system = knowledge.wording.overrideReasonSystem;
+  return {
+    uuid: crypto.randomUUID(),
+    summary: boundSummary(fill(template.summary, values)),
+    indicator,
+    detail: detail.join('\n\n'),
+    source: source(decision.variant),
+    ...(suggestions.length ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
+    ...(template.overrideReasons?.length ? { overrideReasons: template.overrideReasons.map((r) => ({ system, code: r.code, display: r.display })) } : {}),
+    links: links(decision.variant, knowledge),
+    extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, rated.rating.category, []) },
+  };
+}
+
+function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: string[], knowledge: Knowledge): CdsCard {
+  const template = knowledge.card('insufficient-data');
+  const words = knowledge.wording.missing;
+  const values = {
+    ...placeholders(decision, rated, knowledge),
+    missing: missing.map((m) => `- ${words[m].long}`).join('\n'),
+    missingShort: missing.map((m) => words[m].short).join(' and '),
+  };
+  return {
+    uuid: crypto.randomUUID(),
+    summary: boundSummary(fill(template.summary, values)),
+    indicator: template.indicator,
+    detail: template.detail.map((d) => fill(d, values)).join('\n\n'),
+    source: source(decision.variant),
+    links: links(decision.variant, knowledge),
+    extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, 'insufficient-data', missing) },
+  };
+}
+
+function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledge): Record<string, string> {
+  const procedure = knowledge.procedure(rated.procedure);
+  const { variant } = decision;
+  return {
+    procedure: procedure.shortName,
+    procedureName: procedure.name,
+    rating: ratingLabel(rated.rating, knowledge),
+    radiation: `${rated.rating.radiation.level} ${rated.rating.radiation.adultDose}`,
+    dose: rated.rating.radiation.adultDose,
+    variantTitle: `ACR ${variant.topic.title}, variant ${variant.variant}`,
+    facts: factsMarkdown(decision.facts, knowledge.wording),
+    clipEvidence: (decision.facts.clippedNode?.evidence ?? []).join(', ') + (decision.facts.clippedNode?.date ? `, ${decision.facts.clippedNode.date}` : ''),
+  };
+}
+
+function ratingLabel(rating: Rating, knowledge: Knowledge): string {
+  return knowledge.wording.ratings[rating.category] + (rating.disagreement ? knowledge.wording.ratings.disagreementSuffix : '');
+}
+
+function source(variant: VariantDefinition): CdsCard['source'] {
+  return { label: variant.source.label, url: variant.source.url, topic: { ...variant.cardTopic } };
+}
+
+function links(variant: VariantDefinition, knowledge: Knowledge): NonNullable<CdsCard['links']> {
+  const out: NonNullable<CdsCard['links']> = [{ label: knowledge.wording.links.guidance, url: variant.source.url, type: 'absolute' }];
+  if (variant.source.narrativeUrl) out.push({ label: knowledge.wording.links.narrative, url: variant.source.narrativeUrl, type: 'absolute' });
+  return out;
+}
+
+function contract(decision: Decision, rated: RatedOrder, knowledge: Knowledge, rating: string, missing: string[]): Record<string, unknown> {
+  return {
+    order: rated.ref,
+    procedure: rated.procedure,
+    rating,
+    disagreement: rated.rating.disagreement,
+    variant: `${decision.variant.topic.id}/${decision.variant.variant}`,
+    knowledgeVersion: knowledge.version,
+    evidence: allEvidence(decision.facts),
+    ...(missing.length ? { missing } : {}),
+  };
+}
+

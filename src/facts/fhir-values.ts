@@ -1,0 +1,54 @@
+/** Defensive readers for FHIR elements: resources from EHRs may have any field missing or odd. */
+
+export interface CodingValue {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+export function codingsOf(concept: unknown): CodingValue[] {
+  const coding = (concept as { coding?: unknown })?.coding;
+  if (!Array.isArray(coding)) return [];
+  return coding.filter((c): c is CodingValue => typeof c?.system === 'string' && typeof c?.code === 'string' && c.code !== '');
+}
+
+export function codingsOfAll(concepts: unknown): CodingValue[] {
+  return Array.isArray(concepts) ? concepts.flatMap(codingsOf) : [];
+}
+
+export function textOf(concept: unknown): string {
+  const c = concept as { text?: unknown; coding?: { display?: unknown }[] };
+  const parts = [typeof c?.text === 'string' ? c.text : ''];
+  if (Array.isArray(c?.coding)) for (const coding of c.coding) if (typeof coding?.display === 'string') parts.push(coding.display);
+  return parts.join(' ');
+}
+
+/** Epoch milliseconds of a FHIR date or dateTime (partial dates allowed), or undefined. */
+export function toTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?/.test(value)) return undefined;
+  const time = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+export function firstTime(...values: unknown[]): number | undefined {
+  for (const v of values) {
+    const t = toTime(v);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
+export function periodOf(value: unknown): { start?: number; end?: number } {
+  const p = value as { start?: unknown; end?: unknown } | undefined;
+  return { start: toTime(p?.start), end: toTime(p?.end) };
+}
+
+export function isoDate(time: number | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString().slice(0, 10);
+}
+
+export function ref(resource: { resourceType: string; id?: string }): string {
+  return `${resource.resourceType}/${resource.id ?? 'unidentified'}`;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

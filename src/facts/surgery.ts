@@ -1,0 +1,36 @@
+import { codingsOf, firstTime, isoDate, ref } from './fhir-values';
+import type { SizeReading } from './tumour-size';
+import { isPathological, type StagingReading } from './staging';
+import type { FactContext } from './types';
+
+const DONE = new Set(['completed', 'in-progress']);
+
+export interface SurgeryFindings {
+  /** Breast or axillary surgery dated on or before the start of chemotherapy (makes it adjuvant). */
+  beforeChemotherapy: string[];
+  /** Surgery, pathological staging or a specimen size after chemotherapy started (or undated). */
+  sinceChemotherapy: string[];
+  firstSinceDate?: string;
+}
+
+/**
+ * Breast and axillary surgery relative to the start of chemotherapy. Biopsies, clips and localisation
+ * are never surgery. Undated surgery counts as "since": an exclusion on record decides.
+ */
+export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
+  const surgeryCodes = ctx.knowledge.valueSet('breast-axillary-surgery');
+  const before: string[] = [];
+  const since: { ref: string; time?: number }[] = [];
+  for (const p of ctx.record.procedures) {
+    if (!DONE.has(String(p.status)) || !surgeryCodes.match(codingsOf(p.code))) continue;
+    const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
+    if (chemoStart !== undefined && time !== undefined && time <= chemoStart) before.push(ref(p));
+    else since.push({ ref: ref(p), time });
+  }
+  if (chemoStart !== undefined) {
+    for (const r of staging) if (isPathological(r) && (r.time === undefined || r.time > chemoStart)) since.push(r);
+    for (const s of sizes) if (s.fromSpecimen && (s.time === undefined || s.time > chemoStart)) since.push(s);
+  }
+  const times = since.map((s) => s.time).filter((t): t is number => t !== undefined);
+  return { beforeChemotherapy: before, sinceChemotherapy: since.map((s) => s.ref), firstSinceDate: isoDate(times.length ? Math.min(...times) : undefined) };
+}
