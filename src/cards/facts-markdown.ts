@@ -10,10 +10,11 @@ export function factsMarkdown(facts: ClinicalFacts, wording: CardWording): strin
     const fact = facts[key] as Fact<string> | undefined;
     if (!fact) continue;
     const words = wording.facts[key];
-    let line = `- **${words.label}:** ${words.values[fact.value] ?? fact.value}`;
+    const phrase = words.values[fact.value] ?? fact.value;
+    let line = `- **${words.label}:** ${phrase}`;
     if (key === 'chemotherapy' && facts.chemotherapy.start) {
       line += ` (${facts.chemotherapy.start}${facts.chemotherapy.end ? ` to ${facts.chemotherapy.end}` : ''})`;
-    } else if (fact.detail) {
+    } else if (fact.detail && !phrase.includes(fact.detail)) {
       line += ` (${fact.detail})`;
     }
     if (fact.date && key !== 'chemotherapy') line += `, ${fact.date}`;

@@ -88,7 +88,7 @@ function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledg
     rating: ratingLabel(rated.rating, knowledge),
     radiation: `${rated.rating.radiation.level} ${rated.rating.radiation.adultDose}`,
     dose: rated.rating.radiation.adultDose,
-    variantTitle: `ACR ${variant.topic.title}, variant ${variant.variant}`,
+    variantTitle: `${variant.topic.title}, variant ${variant.variant}`,
     facts: factsMarkdown(decision.facts, knowledge.wording),
     clipEvidence: (decision.facts.clippedNode?.evidence ?? []).join(', ') + (decision.facts.clippedNode?.date ? `, ${decision.facts.clippedNode.date}` : ''),
   };

@@ -50,12 +50,26 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ SITE_ORDER_CODES: '/nonexistent/codes.json' }, /SITE_ORDER_CODES/],
     [{ CDS_TRUSTED_ISSUERS: '/nonexistent/trust.json' }, /does not exist/],
+    [{ CHEMO_COMPLETED_AFTER_DAYS: '0' }, /CHEMO_COMPLETED_AFTER_DAYS must be a whole number of days/],
+    [{ CHEMO_MAX_DAYS_SINCE_END: 'soon' }, /CHEMO_MAX_DAYS_SINCE_END/],
+    [{ INSUFFICIENT_DATA_CARDS: 'maybe' }, /INSUFFICIENT_DATA_CARDS must be one of on, off/],
+    [{ BREAST_STUDY_CARD_INDICATOR: 'warning' }, /BREAST_STUDY_CARD_INDICATOR must be one of auto, info/],
   ])('refuses %j', (env, message) => {
     expect(problemsOf(env).join('\n')).toMatch(message);
   });
 
   it('lists every problem at once', () => {
     expect(problemsOf({ PORT: 'x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toHaveLength(3);
+  });
+
+  it('reads the site settings of the clinical engine, leaving thresholds to the variant by default', () => {
+    expect(loadConfig({}).config.site).toEqual({ lastDoseCompletedAfterDays: undefined, maxDaysSinceEnd: undefined, insufficientDataCards: true, breastStudyIndicator: 'auto' });
+    expect(loadConfig({ CHEMO_COMPLETED_AFTER_DAYS: '28', CHEMO_MAX_DAYS_SINCE_END: '90', INSUFFICIENT_DATA_CARDS: 'off', BREAST_STUDY_CARD_INDICATOR: 'info' }).config.site).toEqual({
+      lastDoseCompletedAfterDays: 28,
+      maxDaysSinceEnd: 90,
+      insufficientDataCards: false,
+      breastStudyIndicator: 'info',
+    });
   });
 
   it('parses BODY_LIMIT sizes', () => {

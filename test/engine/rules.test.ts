@@ -1,0 +1,158 @@
+import type { Bundle, FhirResource, Observation, Procedure } from 'fhir/r4';
+import { patientBundle } from '../../fhir-fixtures/build';
+import { decideFor } from '../support/engine';
+
+const DAY = 24 * 60 * 60 * 1000;
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
+
+/** A fixture bundle with resources removed (by predicate) and others added. */
+function edited(name: string, drop: (r: FhirResource) => boolean, add: FhirResource[] = []): Bundle {
+  const bundle = patientBundle(name);
+  const entry = (bundle.entry ?? []).filter((e) => !drop(e.resource as FhirResource)).concat(add.map((resource) => ({ resource })));
+  return { ...bundle, entry };
+}
+
+function resource<T extends FhirResource>(bundle: Bundle, id: string): T {
+  return bundle.entry!.find((e) => e.resource?.id === id)!.resource as T;
+}
+
+function tumourSize(id: string, value: number, unit: 'mm' | 'cm', date: string, extra: Partial<Observation> = {}): Observation {
+  return {
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '21889-1' }] },
+    subject: { reference: 'Patient/pos-mcode' },
+    effectiveDateTime: date,
+    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '33728-7' }] }, valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }],
+    ...extra,
+  };
+}
+
+const withoutT = (r: FhirResource) => r.id === 'pos-mcode-ct' || r.id === 'pos-mcode-size';
+
+describe('initial size', () => {
+  it('20 mm is not greater than 2 cm; 21 mm is', () => {
+    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 20, 'mm', daysAgo(200))])).outcome).toMatchObject({ reason: 'small-tumour' });
+    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 21, 'mm', daysAgo(200))])).outcome.status).toBe('applies');
+  });
+
+  it('reads centimetres', () => {
+    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 2.1, 'cm', daysAgo(200))])).facts.initialSize).toMatchObject({ value: 'greater-than-2cm', detail: '21 mm' });
+  });
+
+  it('ignores sizes measured after chemotherapy started (they shrink)', () => {
+    const d = decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 35, 'mm', daysAgo(100))]));
+    expect(d.outcome).toMatchObject({ status: 'insufficient-data', missing: ['initial-size'] });
+  });
+
+  it('does not take a surgical-specimen size as the clinical size', () => {
+    const d = decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 35, 'mm', daysAgo(200), { specimen: { reference: 'Specimen/x' } })]));
+    expect(d.facts.initialSize.value).toBe('unknown');
+  });
+});
+
+describe('initial nodal status', () => {
+  const withNode = (value: object, date: string): Bundle => {
+    const bundle = patientBundle('pos-mcode');
+    const cn = resource<Observation>(bundle, 'pos-mcode-cn');
+    cn.valueCodeableConcept = value;
+    cn.effectiveDateTime = date;
+    return bundle;
+  };
+
+  it('a yc value is never "at diagnosis"', () => {
+    const d = decideFor(withNode({ coding: [{ system: 'http://cancerstaging.org', code: 'ycN0' }] }, daysAgo(200)));
+    expect(d.outcome).toMatchObject({ status: 'insufficient-data', missing: ['initial-nodal-status'] });
+  });
+
+  it('cN0 recorded after chemotherapy started does not count as initial', () => {
+    const d = decideFor(withNode({ coding: [{ system: 'http://snomed.info/sct', code: '1229967007' }] }, daysAgo(20)));
+    expect(d.facts.initialNodes.value).toBe('unknown');
+  });
+
+  it('cN1 recorded after chemotherapy started is not "at diagnosis" either', () => {
+    const d = decideFor(withNode({ coding: [{ system: 'http://snomed.info/sct', code: '1229973008' }] }, daysAgo(20)));
+    expect(d.facts.initialNodes.value).toBe('unknown');
+  });
+});
+
+describe('chemotherapy', () => {
+  it('the completed-after window is a setting: with 50 days, a last dose 42 days ago is still in progress', () => {
+    expect(decideFor('pos-administrations-only').outcome.status).toBe('applies');
+    expect(decideFor('pos-administrations-only', ['fdg-pet-ct'], { settings: { lastDoseCompletedAfterDays: 50 } }).outcome).toMatchObject({ reason: 'chemotherapy-in-progress' });
+  });
+
+  it('the ended-too-long-ago limit is a setting', () => {
+    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { settings: { maxDaysSinceEnd: 30 } }).outcome).toMatchObject({ reason: 'chemotherapy-ended-too-long-ago' });
+  });
+
+  it('trastuzumab alone is not chemotherapy', () => {
+    const bundle = edited('pos-trastuzumab-continuing', (r) => {
+      const text = JSON.stringify(r);
+      return (r.resourceType === 'MedicationAdministration' || r.resourceType === 'MedicationRequest') && !text.includes('224905');
+    });
+    expect(decideFor(bundle).outcome).toMatchObject({ reason: 'chemotherapy-not-started' });
+  });
+
+  it('records start and end dates with their evidence', () => {
+    const { chemotherapy } = decideFor('pos-mcode').facts;
+    expect(chemotherapy).toMatchObject({ value: 'completed', start: daysAgo(185), end: daysAgo(35), timing: 'neoadjuvant', evidence: ['Procedure/pos-mcode-chemo'] });
+  });
+
+  it('a not-done chemotherapy procedure is not chemotherapy', () => {
+    const bundle = patientBundle('pos-mcode');
+    resource<Procedure>(bundle, 'pos-mcode-chemo').status = 'not-done';
+    expect(decideFor(bundle).outcome).toMatchObject({ reason: 'chemotherapy-not-started' });
+  });
+});
+
+describe('surgery since chemotherapy', () => {
+  it('undated breast surgery excludes (an exclusion on record decides)', () => {
+    const bundle = edited('pos-mcode', () => false, [
+      { resourceType: 'Procedure', id: 'op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] } },
+    ]);
+    expect(decideFor(bundle).outcome).toMatchObject({ reason: 'surgery-since-chemotherapy', evidence: ['Procedure/op'] });
+  });
+
+  it('planned surgery (status preparation) does not', () => {
+    const bundle = edited('pos-mcode', () => false, [
+      { resourceType: 'Procedure', id: 'op', status: 'preparation', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, performedDateTime: daysAgo(-10) },
+    ]);
+    expect(decideFor(bundle).outcome.status).toBe('applies');
+  });
+});
+
+describe('sex', () => {
+  it('falls back to US Core birth sex when gender is unknown', () => {
+    const bundle = patientBundle('pos-mcode');
+    const patient = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as { gender?: string };
+    patient.gender = 'unknown';
+    expect(decideFor(bundle).facts.sex).toMatchObject({ value: 'female', detail: 'birth sex F' });
+  });
+
+  it('missing sex is insufficient data, not an exclusion', () => {
+    const bundle = patientBundle('pos-mcode');
+    const patient = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as { gender?: string; extension?: unknown[] };
+    delete patient.gender;
+    delete patient.extension;
+    expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['sex'] });
+  });
+});
+
+describe('data that could not be read is unknown, never absent', () => {
+  it('Procedures unreadable: a positive patient is not rated (the surgery might be there)', () => {
+    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toEqual({ status: 'unreadable', unreadable: ['Procedure'] });
+  });
+
+  it('Conditions unreadable: "no breast cancer" is not concluded', () => {
+    const noConditions = edited('pos-mcode', (r) => r.resourceType === 'Condition');
+    expect(decideFor(noConditions).outcome).toMatchObject({ reason: 'no-breast-cancer' });
+    expect(decideFor(noConditions, ['fdg-pet-ct'], { unavailable: ['Condition'] }).outcome).toEqual({ status: 'unreadable', unreadable: ['Condition'] });
+  });
+
+  it('an exclusion found in what did arrive still decides', () => {
+    expect(decideFor('neg-cn1', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toMatchObject({ reason: 'node-positive' });
+    expect(decideFor('neg-lumpectomy-after-chemo', ['fdg-pet-ct'], { unavailable: ['Observation'] }).outcome).toMatchObject({ reason: 'surgery-since-chemotherapy' });
+  });
+});
