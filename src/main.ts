@@ -31,7 +31,7 @@ function main(): void {
     throw error;
   }
 
-  const app = createApp({ config, knowledge, logger, handleHook: createHookHandler(knowledge, config.site, logger) });
+  const app = createApp({ config, knowledge, logger, handleHook: createHookHandler(knowledge, config.site, config.fhir, logger) });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -31,6 +31,15 @@ export interface Config {
   siteOrderCodesFile?: string;
   logLevel: string;
   site: SiteSettings;
+  fhir: FhirLimits;
+}
+
+/** Bounds on reading the record from the EHR's FHIR server when prefetch lacks it. */
+export interface FhirLimits {
+  readTimeoutMs: number;
+  maxPages: number;
+  maxMedicationReads: number;
+  budgetMs: number;
 }
 
 /** A site's tuning of the clinical engine; undefined thresholds take the variant's defaults. */
@@ -110,6 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     breastStudyIndicator: readChoice(env, 'BREAST_STUDY_CARD_INDICATOR', ['auto', 'info'], 'auto', problems) as 'auto' | 'info',
   };
 
+  const fhir: FhirLimits = {
+    readTimeoutMs: readInteger(env, 'FHIR_READ_TIMEOUT_MS', 2000, 50, 60000, problems),
+    maxPages: readInteger(env, 'FHIR_MAX_PAGES', 5, 1, 100, problems),
+    maxMedicationReads: readInteger(env, 'FHIR_MAX_MEDICATION_READS', 20, 0, 500, problems),
+    budgetMs: readInteger(env, 'HOOK_BUDGET_MS', 2500, 100, 60000, problems),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     config: {
@@ -123,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       siteOrderCodesFile: siteOrderCodesFile && resolvePath(siteOrderCodesFile),
       logLevel,
       site,
+      fhir,
     },
     warnings,
   };
@@ -154,6 +171,17 @@ function readDays(env: NodeJS.ProcessEnv, name: string, problems: string[]): num
     return undefined;
   }
   return days;
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+    return fallback;
+  }
+  return n;
 }
 
 function readChoice(env: NodeJS.ProcessEnv, name: string, choices: string[], fallback: string, problems: string[]): string {

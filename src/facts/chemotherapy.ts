@@ -1,4 +1,5 @@
-import type { CodeableConcept, MedicationAdministration, MedicationRequest, Procedure, Reference } from 'fhir/r4';
+import type { Medication, MedicationAdministration, MedicationRequest, Procedure } from 'fhir/r4';
+import { medicationRef, type PatientRecord } from '../record/patient-record';
 import { codingsOf, codingsOfAll, DAY_MS, firstTime, isoDate, periodOf, ref } from './fhir-values';
 import type { ChemotherapyFact, ChemotherapyStatus, FactContext } from './types';
 
@@ -25,14 +26,12 @@ export interface ChemotherapyCourse {
 export function chemotherapyCourse({ record, knowledge, settings, now }: FactContext): ChemotherapyCourse {
   const procedureCodes = knowledge.valueSet('chemotherapy-procedures');
   const drugs = knowledge.valueSet('antineoplastic-drugs');
-  const isCytotoxic = (concept: CodeableConcept | undefined, reference: Reference | undefined): boolean => {
-    const medication = reference?.reference ? record.medications.get(reference.reference) : undefined;
-    return drugs.matchAll([...codingsOf(concept), ...codingsOf(medication?.code)]).some((m) => m.meaning === 'cytotoxic');
-  };
+  const isCytotoxic = (resource: MedicationAdministration | MedicationRequest): boolean =>
+    drugs.matchAll(medicationCodings(resource, record)).some((m) => m.meaning === 'cytotoxic');
 
   const procedures = record.procedures.filter((p) => !IGNORED_PROCEDURE.has(String(p.status)) && procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy');
-  const doses = record.medicationAdministrations.filter((a) => GIVEN.has(String(a.status)) && isCytotoxic(a.medicationCodeableConcept, a.medicationReference));
-  const requests = record.medicationRequests.filter((r) => (ENDED_REQUEST.has(String(r.status)) || ACTIVE_REQUEST.has(String(r.status))) && isCytotoxic(r.medicationCodeableConcept, r.medicationReference));
+  const doses = record.medicationAdministrations.filter((a) => GIVEN.has(String(a.status)) && isCytotoxic(a));
+  const requests = record.medicationRequests.filter((r) => (ENDED_REQUEST.has(String(r.status)) || ACTIVE_REQUEST.has(String(r.status))) && isCytotoxic(r));
 
   const evidence = [...procedures, ...doses, ...requests].map(ref);
   const intents = new Set<string>();
@@ -91,6 +90,21 @@ export function chemotherapyFact(ctx: FactContext, course: ChemotherapyCourse, s
     detail: course.why,
     evidence: [...course.evidence, ...(timing === 'adjuvant' ? surgeryBeforeStart : [])],
   };
+}
+
+/** The drug codes of an administration or request: inline, or of the Medication it references (contained, or in the record). */
+function medicationCodings(resource: MedicationAdministration | MedicationRequest, record: PatientRecord) {
+  const inline = codingsOf(resource.medicationCodeableConcept);
+  const reference = resource.medicationReference?.reference;
+  if (typeof reference !== 'string') return inline;
+  let medication: Medication | undefined;
+  if (reference.startsWith('#')) {
+    medication = (resource.contained ?? []).find((c): c is Medication => c?.resourceType === 'Medication' && `#${c.id}` === reference);
+  } else {
+    const key = medicationRef(reference);
+    medication = key ? record.medications.get(key) : undefined;
+  }
+  return [...inline, ...codingsOf(medication?.code)];
 }
 
 function procedureSpan(p: Procedure): { start?: number; end?: number } {

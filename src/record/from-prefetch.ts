@@ -1,5 +1,6 @@
 import type { FhirResource } from 'fhir/r4';
 import type { ServiceDefinition } from '../knowledge/types';
+import { nextLink } from './fhir-reader';
 import { isFailedRead, resourcesOf, type RecordType } from './patient-record';
 
 export interface PrefetchReading {
@@ -8,6 +9,8 @@ export interface PrefetchReading {
   absent: string[];
   /** Keys the EHR sent as an OperationOutcome (or a Bundle carrying one): a failed read, not an empty one. */
   failed: string[];
+  /** Keys whose prefetch Bundle is one page of several: the rest is read by following `next`. */
+  continued: { key: string; url: string }[];
 }
 
 /**
@@ -15,7 +18,7 @@ export interface PrefetchReading {
  * an absent key was not prefetched; an OperationOutcome is a failed read.
  */
 export function readPrefetch(prefetch: Record<string, FhirResource | null>, service: ServiceDefinition): PrefetchReading {
-  const reading: PrefetchReading = { resources: [], absent: [], failed: [] };
+  const reading: PrefetchReading = { resources: [], absent: [], failed: [], continued: [] };
   for (const key of Object.keys(service.prefetch)) {
     if (!(key in prefetch)) {
       reading.absent.push(key);
@@ -28,6 +31,8 @@ export function readPrefetch(prefetch: Record<string, FhirResource | null>, serv
       continue;
     }
     reading.resources.push(...resourcesOf(value).filter((r) => r.resourceType !== 'OperationOutcome'));
+    const next = value.resourceType === 'Bundle' ? nextLink(value) : undefined;
+    if (next) reading.continued.push({ key, url: next });
   }
   return reading;
 }

@@ -82,3 +82,9 @@ function hasErrorIssue(outcome: FhirResource): boolean {
   // A searchset may carry an informational OperationOutcome (e.g. "results limited"); only errors fail the read.
   return !Array.isArray(issues) || issues.some((i) => i?.severity === 'error' || i?.severity === 'fatal');
 }
+
+/** "Medication/123" from a relative or absolute reference. */
+export function medicationRef(reference: string): string | undefined {
+  const match = /(?:^|\/)(Medication\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
+  return match?.[1];
+}

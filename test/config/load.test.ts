@@ -63,6 +63,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the site settings of the clinical engine, leaving thresholds to the variant by default', () => {
+    expect(loadConfig({}).config.fhir).toEqual({ readTimeoutMs: 2000, maxPages: 5, maxMedicationReads: 20, budgetMs: 2500 });
     expect(loadConfig({}).config.site).toEqual({ lastDoseCompletedAfterDays: undefined, maxDaysSinceEnd: undefined, insufficientDataCards: true, breastStudyIndicator: 'auto' });
     expect(loadConfig({ CHEMO_COMPLETED_AFTER_DAYS: '28', CHEMO_MAX_DAYS_SINCE_END: '90', INSUFFICIENT_DATA_CARDS: 'off', BREAST_STUDY_CARD_INDICATOR: 'info' }).config.site).toEqual({
       lastDoseCompletedAfterDays: 28,

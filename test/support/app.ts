@@ -17,7 +17,7 @@ export function knowledge(): Knowledge {
 /** The service as `npm start` builds it, with test defaults and any environment overrides. */
 export function testApp(env: NodeJS.ProcessEnv = {}): { app: Express; config: Config } {
   const { config } = loadConfig({ NODE_ENV: 'test', ...env });
-  const app = createApp({ config, knowledge: knowledge(), logger: createLogger('silent'), handleHook: createHookHandler(knowledge(), config.site) });
+  const app = createApp({ config, knowledge: knowledge(), logger: createLogger('silent'), handleHook: createHookHandler(knowledge(), config.site, config.fhir) });
   return { app, config };
 }
 

@@ -1,0 +1,118 @@
+import Client from 'fhir-kit-client';
+import type { Bundle, FhirResource } from 'fhir/r4';
+import { isFailedRead, resourcesOf } from './patient-record';
+
+export interface FhirReadLimits {
+  /** Each HTTP request is abandoned after this long. */
+  readTimeoutMs: number;
+  /** Pages followed per search (`next` links); a search with more is a truncated read. */
+  maxPages: number;
+  /** Medication reads to resolve `medicationReference`s that no `_include` brought. */
+  maxMedicationReads: number;
+}
+
+export interface ReadRequest {
+  key: string;
+  /** A relative query (`Observation?patient=…`) or an absolute `next` link to continue. */
+  url: string;
+  /** Resources already held for this key (a prefetch page whose `next` link is being followed). */
+  pagesRead?: number;
+}
+
+export interface ReadResult {
+  key: string;
+  resources: FhirResource[];
+  /** Why the read failed, in words safe to log and to return (never the token, never patient data). */
+  failure?: string;
+}
+
+/**
+ * Reads from the EHR's FHIR server with the token the EHR handed us (none when it sent none),
+ * through fhir-kit-client. Every request is bounded by `readTimeoutMs` and by `deadline`; `next`
+ * links are followed only on the FHIR server's own origin, so the token never goes elsewhere.
+ *
+ * @example
+ * const reader = new FhirReader('https://ehr.example.org/fhir/R4', accessToken, limits);
+ * const [conditions] = await reader.readAll([{ key: 'conditions', url: 'Condition?patient=123' }], AbortSignal.timeout(2500));
+ */
+export class FhirReader {
+  private readonly client: Client;
+  private readonly origin: string;
+
+  constructor(
+    fhirServer: string,
+    accessToken: string | undefined,
+    private readonly limits: FhirReadLimits,
+  ) {
+    this.client = new Client({ baseUrl: fhirServer.replace(/\/+$/, ''), ...(accessToken ? { bearerToken: accessToken } : {}) });
+    this.origin = new URL(fhirServer).origin;
+  }
+
+  readAll(requests: ReadRequest[], deadline: AbortSignal): Promise<ReadResult[]> {
+    return Promise.all(requests.map((r) => this.readOne(r, deadline)));
+  }
+
+  /** Reads each `Medication/<id>` not yet held; a failed one makes medications unknown. */
+  async readMedications(references: string[], deadline: AbortSignal): Promise<ReadResult> {
+    const wanted = references.slice(0, this.limits.maxMedicationReads);
+    if (references.length > wanted.length) {
+      return { key: 'medications', resources: [], failure: `${references.length} referenced Medications exceed the limit of ${this.limits.maxMedicationReads} reads` };
+    }
+    const results = await Promise.all(wanted.map((ref) => this.readOne({ key: 'medications', url: ref }, deadline)));
+    const failed = results.find((r) => r.failure);
+    return { key: 'medications', resources: results.flatMap((r) => r.resources), ...(failed ? { failure: failed.failure } : {}) };
+  }
+
+  private async readOne(request: ReadRequest, deadline: AbortSignal): Promise<ReadResult> {
+    const resources: FhirResource[] = [];
+    let url: string | undefined = request.url;
+    let pages = request.pagesRead ?? 0;
+    while (url) {
+      if (pages >= this.limits.maxPages) return { key: request.key, resources, failure: `more than ${this.limits.maxPages} pages (truncated read)` };
+      if (/^https?:/i.test(url) && new URL(url).origin !== this.origin) {
+        return { key: request.key, resources, failure: 'a next link points outside the FHIR server (not followed)' };
+      }
+      const page = await this.get(url, deadline);
+      if ('failure' in page) return { key: request.key, resources, failure: page.failure };
+      pages += 1;
+      if (isFailedRead(page.resource)) return { key: request.key, resources, failure: 'the FHIR server answered with an OperationOutcome' };
+      resources.push(...resourcesOf(page.resource).filter((r) => r.resourceType !== 'OperationOutcome'));
+      url = page.resource.resourceType === 'Bundle' ? nextLink(page.resource) : undefined;
+    }
+    return { key: request.key, resources };
+  }
+
+  private async get(url: string, deadline: AbortSignal): Promise<{ resource: FhirResource } | { failure: string }> {
+    const signal = AbortSignal.any([deadline, AbortSignal.timeout(this.limits.readTimeoutMs)]);
+    try {
+      const data: unknown = await this.client.request(url, { options: { signal } });
+      if (!data || typeof data !== 'object' || typeof (data as { resourceType?: unknown }).resourceType !== 'string') {
+        return { failure: 'the FHIR server answered with something that is not a FHIR resource' };
+      }
+      return { resource: data as FhirResource };
+    } catch (error) {
+      return { failure: describeFailure(error, deadline, this.limits.readTimeoutMs) };
+    }
+  }
+}
+
+export function nextLink(bundle: Bundle): string | undefined {
+  const link = (Array.isArray(bundle.link) ? bundle.link : []).find((l) => l?.relation === 'next');
+  return typeof link?.url === 'string' && link.url !== '' ? link.url : undefined;
+}
+
+/**
+ * fhir-kit-client rejects with `{ response: { status, data }, config: { headers } }`: the headers hold
+ * the bearer token, so only the status is kept. Network errors and aborts become plain words.
+ */
+function describeFailure(error: unknown, deadline: AbortSignal, readTimeoutMs: number): string {
+  const status = (error as { response?: { status?: unknown } })?.response?.status;
+  if (typeof status === 'number') {
+    const data = (error as { response?: { data?: unknown } }).response?.data;
+    return status >= 200 && status < 300 && typeof data === 'string' ? `the FHIR server answered ${status} with a body that is not JSON` : `the FHIR server answered ${status}`;
+  }
+  const name = (error as Error)?.name;
+  if (deadline.aborted) return 'the hook call ran out of time';
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${readTimeoutMs} ms`;
+  return 'the FHIR server could not be reached';
+}
