@@ -1,9 +1,11 @@
 /**
  * npm run bench: order-select throughput and latency beside a bare Express route, in one run.
  *
- * Starts the service (as `npm start` runs it, from ts-node without type-checking) and a bare
- * Express 5 server in child processes, sends each the same load with autocannon, and prints
- * requests/s and p50/p99 latency. Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (10).
+ * Starts the service (from ts-node without type-checking), a bare Express 5 server and a local
+ * FHIR stub (scripts/fhir-stub.ts, no nock) in child processes, then loads with autocannon:
+ * the bare route, order-select with full prefetch, and order-select with no prefetch (every key
+ * read from the stub with a bearer token). Prints requests/s and p50/p99 latency.
+ * Options: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (10).
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,13 +58,19 @@ async function main(): Promise<void> {
   const body = JSON.stringify(request);
   const service = await startChild([path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], { NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://127.0.0.1', DATABASE_URL: 'sqlite:./data/bench.db', CDS_TRUSTED_ISSUERS: 'config/trusted-issuers.example.json' });
   const bare = await startChild(['-e', BARE_SERVER]);
+  const stub = await startChild([path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'scripts/fhir-stub.ts', 'pos-mcode']);
+  const fallback = JSON.stringify({ ...request, prefetch: undefined, fhirServer: `http://127.0.0.1:${stub.port}/fhir/R4`, fhirAuthorization: { access_token: 'bench-token', token_type: 'Bearer' } });
   try {
     const check = await fetch(`http://127.0.0.1:${service.port}/cds-services/axilla-imaging-order-select`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     if (check.status !== 200) throw new Error(`the service answered ${check.status}: ${await check.text()}`);
     const cards = ((await check.json()) as { cards: unknown[] }).cards.length;
+    const viaStub = await fetch(`http://127.0.0.1:${service.port}/cds-services/axilla-imaging-order-select`, { method: 'POST', body: fallback, headers: { 'content-type': 'application/json' } });
+    const stubCards = viaStub.status === 200 ? ((await viaStub.json()) as { cards: unknown[] }).cards.length : -1;
+    if (stubCards !== cards) throw new Error(`without prefetch the service answered ${viaStub.status} with ${stubCards} cards, not ${cards}`);
     const rows = [
       await measure('bare Express 5 route (JSON body, {"cards":[]})', `http://127.0.0.1:${bare.port}/bare`, body),
       await measure(`order-select with prefetch (${cards} cards)`, `http://127.0.0.1:${service.port}/cds-services/axilla-imaging-order-select`, body),
+      await measure(`order-select, no prefetch: 6 reads from a local FHIR stub`, `http://127.0.0.1:${service.port}/cds-services/axilla-imaging-order-select`, fallback),
     ];
     process.stdout.write(`\naxilla-cds bench: ${CONNECTIONS} connections, ${SECONDS} s per target, request body ${body.length} bytes\n`);
     for (const r of rows) {
@@ -71,6 +79,7 @@ async function main(): Promise<void> {
   } finally {
     service.child.kill();
     bare.child.kill();
+    stub.child.kill();
   }
 }
 

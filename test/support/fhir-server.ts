@@ -1,5 +1,6 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
 import nock from 'nock';
+import { NOT_FOUND, readResource, searchBundle, type SearchOptions } from '../../fhir-fixtures/search';
 
 export const FHIR_ORIGIN = 'https://ehr.example.org';
 export const FHIR_BASE = `${FHIR_ORIGIN}/fhir/R4`;
@@ -13,13 +14,9 @@ export interface SeenRequest {
   authorization?: string;
 }
 
-export interface MockOptions {
-  /** Resources per page of a search; more make `next` links. */
-  pageSize?: number;
+export interface MockOptions extends SearchOptions {
   /** A resource type whose reads fail, and how. */
   fail?: Partial<Record<string, Failure>>;
-  /** Answer `_include=…:medication` searches without the Medications (so they must be read). */
-  ignoreInclude?: boolean;
   delayMs?: number;
 }
 
@@ -55,36 +52,12 @@ export function mockFhirServer(bundle: Bundle, options: MockOptions = {}): { req
       const failure = options.fail?.[type];
       if (failure) return failed(failure, url);
       if (id) {
-        const found = resources.find((r) => r.resourceType === type && r.id === id);
-        return found ? [200, found, { 'Content-Type': 'application/fhir+json' }] : [404, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }];
+        const found = readResource(resources, type, id);
+        return found ? [200, found, { 'Content-Type': 'application/fhir+json' }] : [404, NOT_FOUND];
       }
-      return [200, search(resources, type, url, options), { 'Content-Type': 'application/fhir+json' }];
+      return [200, searchBundle(resources, type, url, options), { 'Content-Type': 'application/fhir+json' }];
     });
   return { requests, done: () => scope.persist(false) };
-}
-
-function search(resources: FhirResource[], type: string, url: URL, options: MockOptions): Bundle {
-  const patient = url.searchParams.get('patient');
-  const codes = url.searchParams.get('code')?.split(',');
-  let matches = resources.filter((r) => r.resourceType === type && (!patient || JSON.stringify((r as { subject?: unknown }).subject ?? '').includes(`Patient/${patient}`)));
-  if (codes) {
-    matches = matches.filter((r) => ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) => codes.includes(`${c.system}|${c.code}`) || codes.includes(c.code ?? '')));
-  }
-  const include = url.searchParams.get('_include');
-  const included = include && !options.ignoreInclude ? resources.filter((r) => r.resourceType === 'Medication') : [];
-  const page = Number(url.searchParams.get('_page') ?? '1');
-  const size = options.pageSize ?? 1000;
-  const slice = matches.slice((page - 1) * size, page * size);
-  const next = page * size < matches.length;
-  const nextUrl = new URL(url.toString());
-  nextUrl.searchParams.set('_page', String(page + 1));
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: matches.length,
-    ...(next ? { link: [{ relation: 'next', url: nextUrl.toString() }] } : {}),
-    entry: [...slice.map((resource) => ({ resource, search: { mode: 'match' as const } })), ...(page === 1 ? included.map((resource) => ({ resource, search: { mode: 'include' as const } })) : [])],
-  };
 }
 
 function failed(failure: Failure, url: URL): [number, unknown, Record<string, string>?] {
