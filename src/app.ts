@@ -1,38 +1,83 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from './config/load';
 import { discoveryRoute } from './http/discovery';
+import { operationOutcome } from './http/errors';
 import { errorHandler, notFound } from './http/error-handler';
+import { feedbackRoute } from './http/feedback';
 import { jsonBody } from './http/json-body';
 import { serviceRoute, type HookHandler } from './http/service';
 import type { Knowledge } from './knowledge/knowledge';
+import { requireCdsClient, verifiedClient } from './security/auth-middleware';
+import { TrustStore } from './security/trust';
+import type { Store } from './store/store';
 
 export interface AppParts {
   config: Config;
   knowledge: Knowledge;
   logger: Logger;
+  store: Store;
   handleHook: HookHandler;
 }
 
 /**
- * Builds the Express app from its parts; `main.ts` reads the configuration and listens.
+ * Builds the Express app from its parts; `main.ts` reads the configuration, opens the store and listens.
  *
  * @example
- * const app = createApp({ config, knowledge, logger, handleHook });
+ * const app = createApp({ config, knowledge, logger, store, handleHook });
  * app.listen(config.port);
  */
-export function createApp({ config, knowledge, logger, handleHook }: AppParts): Express {
+export function createApp({ config, knowledge, logger, store, handleHook }: AppParts): Express {
+  const { security } = config;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // An API called from other origins (the CDS Hooks sandbox): its responses may be read cross-origin.
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', knowledge: knowledge.version });
   });
 
+  app.use(
+    '/cds-services',
+    cors({
+      origin: security.corsOrigins === '*' ? '*' : security.corsOrigins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
+
+  const trust = new TrustStore(security.trustedIssuers, { timeoutMs: security.jwksTimeoutMs, cooldownMs: 30_000, maxAgeMs: 10 * 60_000 });
+  app.use(
+    '/cds-services',
+    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds }, logger),
+  );
+  if (security.rateLimitPerMinute) {
+    app.use(
+      '/cds-services',
+      rateLimit({
+        windowMs: 60_000,
+        limit: security.rateLimitPerMinute,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        keyGenerator: (_req, res) => verifiedClient(res)?.issuer ?? 'unknown',
+        handler: (_req, res) => {
+          res.status(429).json(operationOutcome('throttled', 'too many requests from this issuer; retry later'));
+        },
+      }),
+    );
+  }
+
   app.use(jsonBody(config.bodyLimitBytes));
   app.get('/cds-services', discoveryRoute(knowledge));
   app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook));
+  app.post('/cds-services/:id/feedback', feedbackRoute(knowledge, store, logger));
 
   app.use(notFound);
   app.use(errorHandler(logger));

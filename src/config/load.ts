@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../paths';
 import { describeSchemaError, validator } from '../schemas';
 import { parseByteSize } from './bytes';
 import { serverUrlProblem } from './urls';
@@ -32,7 +33,26 @@ export interface Config {
   logLevel: string;
   site: SiteSettings;
   fhir: FhirLimits;
+  security: SecuritySettings;
 }
+
+export interface SecuritySettings {
+  /** Where the trusted issuers came from: the CDS_TRUSTED_ISSUERS file, or the development defaults. */
+  trustSource: 'file' | 'development';
+  trustedIssuers: TrustedIssuer[];
+  clockToleranceSeconds: number;
+  maxTokenAgeSeconds: number;
+  jwksTimeoutMs: number;
+  /** `*` (any origin, never with credentials) or an allowlist. */
+  corsOrigins: '*' | string[];
+  /** Requests per minute per issuer; undefined: no limit. */
+  rateLimitPerMinute?: number;
+}
+
+/** Trusted in development only: the CDS Hooks sandbox's published key and this repo's development key. */
+export const DEVELOPMENT_TRUST_FILE = path.join(REPO_ROOT, 'config', 'trusted-issuers.development.json');
+/** The issuer of the development key pair in config/development/: refused in production. */
+export const DEVELOPMENT_ISSUER = 'urn:axilla-cds:development';
 
 /** Bounds on reading the record from the EHR's FHIR server when prefetch lacks it. */
 export interface FhirLimits {
@@ -91,8 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
   const trustedIssuersFile = env.CDS_TRUSTED_ISSUERS || undefined;
   if (trustedIssuersFile) {
     trustedIssuers = readTrustedIssuers(trustedIssuersFile, problems);
+    if (production && trustedIssuers?.some((i) => i.iss === DEVELOPMENT_ISSUER)) {
+      problems.push(`CDS_TRUSTED_ISSUERS (${trustedIssuersFile}) trusts the development key (${DEVELOPMENT_ISSUER}), which is never trusted in production`);
+    }
   } else if (!production) {
-    warnings.push('CDS_TRUSTED_ISSUERS is not set: no EHR trust file is loaded (development only)');
+    trustedIssuers = readTrustedIssuers(DEVELOPMENT_TRUST_FILE, problems);
+    warnings.push(
+      'CDS_TRUSTED_ISSUERS is not set: trusting the DEVELOPMENT issuers only (the public CDS Hooks sandbox key and this repository\'s development key). FOR TESTING ONLY: anyone can sign such tokens. Set CDS_TRUSTED_ISSUERS for real EHRs.',
+    );
   }
 
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/axilla-cds.db';
@@ -126,6 +152,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     budgetMs: readInteger(env, 'HOOK_BUDGET_MS', 2500, 100, 60000, problems),
   };
 
+  const corsText = env.CORS_ORIGINS || '*';
+  const corsOrigins = corsText.trim() === '*' ? ('*' as const) : corsText.split(',').map((o) => o.trim()).filter(Boolean);
+  if (corsOrigins !== '*') {
+    for (const origin of corsOrigins) if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path)`);
+  }
+  const rateLimit = env.RATE_LIMIT_PER_MINUTE ? readInteger(env, 'RATE_LIMIT_PER_MINUTE', 0, 1, 1_000_000, problems) : undefined;
+  const security: SecuritySettings = {
+    trustSource: trustedIssuersFile ? 'file' : 'development',
+    trustedIssuers: trustedIssuers ?? [],
+    clockToleranceSeconds: readInteger(env, 'JWT_CLOCK_SKEW_S', 60, 0, 600, problems),
+    maxTokenAgeSeconds: readInteger(env, 'JWT_MAX_AGE_S', 3600, 60, 86400, problems),
+    jwksTimeoutMs: readInteger(env, 'JWKS_TIMEOUT_MS', 2000, 100, 30000, problems),
+    corsOrigins,
+    rateLimitPerMinute: rateLimit,
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     config: {
@@ -140,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       logLevel,
       site,
       fhir,
+      security,
     },
     warnings,
   };

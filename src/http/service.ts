@@ -4,6 +4,7 @@ import type { Config } from '../config/load';
 import type { CdsResponse, HookRequest } from '../cds/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
+import { unauthorized, verifiedClient } from '../security/auth-middleware';
 import { HttpError } from './errors';
 import { parseHookRequest } from './hook-request';
 
@@ -20,6 +21,13 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
     try {
       const request = parseHookRequest(req.body, definition, config);
       hookInstance = request.hookInstance;
+      const client = verifiedClient(res);
+      if (client?.fhirServers && request.fhirServer && !client.fhirServers.some((allowed) => sameServer(allowed, request.fhirServer as string))) {
+        // A token must not be able to send the service to read from a server its EHR did not declare.
+        logger.warn({ service: definition.id, hookInstance, issuer: client.issuer, reason: 'fhirServer not allowed for issuer' }, 'hook refused');
+        unauthorized(res);
+        return;
+      }
       const response = await handle(definition, request);
       res.json(response);
       logger.info(
@@ -32,6 +40,10 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       next(error);
     }
   };
+}
+
+function sameServer(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
 function elapsedMs(started: bigint): number {

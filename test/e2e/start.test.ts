@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
+import { developmentToken } from '../../scripts/token';
 import { REPO_ROOT } from '../../src/paths';
 
 /** Starts `src/main.ts` as `npm start` would (without the build step) and waits for it to listen or exit. */
@@ -23,14 +25,17 @@ function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port?: nu
 
 describe('starting the service', () => {
   it('serves discovery and /healthz on its embedded defaults', async () => {
-    const { child, port, output } = await start({ PORT: '0' });
+    const { child, port, output } = await start({ PORT: '0', PUBLIC_BASE_URL: 'http://localhost:4555', DATABASE_URL: `sqlite:${path.join(os.tmpdir(), `axilla-start-${process.pid}.db`)}` });
     try {
       expect(port).toBeGreaterThan(0);
-      const discovery = await fetch(`http://127.0.0.1:${port}/cds-services`);
+      expect((await fetch(`http://127.0.0.1:${port}/cds-services`)).status).toBe(401);
+      // The audience is PUBLIC_BASE_URL + path, whatever port the process happens to listen on.
+      const token = await developmentToken('http://localhost:4555/cds-services');
+      const discovery = await fetch(`http://127.0.0.1:${port}/cds-services`, { headers: { Authorization: `Bearer ${token}` } });
       expect(discovery.status).toBe(200);
       expect(((await discovery.json()) as { services: unknown[] }).services).toHaveLength(1);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      expect(output).toMatch(/CDS_TRUSTED_ISSUERS is not set/);
+      expect(output).toMatch(/CDS_TRUSTED_ISSUERS is not set: trusting the DEVELOPMENT issuers only/);
     } finally {
       child.kill();
     }

@@ -1,11 +1,10 @@
-import request from 'supertest';
-import { testApp } from '../support/app';
+import { api, testApp } from '../support/app';
 
 const { app } = testApp();
 
 describe('GET /cds-services', () => {
   it('lists one order-select service with id, title, description and prefetch', async () => {
-    const res = await request(app).get('/cds-services').expect(200).expect('Content-Type', /json/);
+    const res = await api(app).get('/cds-services').expect(200).expect('Content-Type', /json/);
     expect(res.body.services).toHaveLength(1);
     const [service] = res.body.services;
     expect(service).toMatchObject({ hook: 'order-select', id: 'axilla-imaging-order-select' });
@@ -17,7 +16,7 @@ describe('GET /cds-services', () => {
   });
 
   it('uses only CDS Hooks 2.0 prefetch tokens', async () => {
-    const res = await request(app).get('/cds-services').expect(200);
+    const res = await api(app).get('/cds-services').expect(200);
     const templates: string[] = Object.values(res.body.services[0].prefetch);
     const tokens = templates.flatMap((t) => [...t.matchAll(/\{\{([^}]*)\}\}/g)].map((m) => m[1]));
     expect(tokens.length).toBeGreaterThan(0);
@@ -25,7 +24,7 @@ describe('GET /cds-services', () => {
   });
 
   it('narrows Observations to the staging and tumour-size codes the engine reads', async () => {
-    const res = await request(app).get('/cds-services').expect(200);
+    const res = await api(app).get('/cds-services').expect(200);
     const observations: string = res.body.services[0].prefetch.observations;
     expect(observations.startsWith('Observation?patient={{context.patientId}}&code=')).toBe(true);
     for (const code of ['http://loinc.org|21905-5', 'http://loinc.org|21906-3', 'http://snomed.info/sct|399534004', 'http://loinc.org|21889-1']) {
@@ -35,14 +34,14 @@ describe('GET /cds-services', () => {
   });
 
   it('states the knowledge version it serves', async () => {
-    const res = await request(app).get('/cds-services').expect(200);
+    const res = await api(app).get('/cds-services').expect(200);
     expect(res.body.services[0].extension['axilla-cds.knowledge']).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), variant: 'acr-286-v8' });
   });
 });
 
 describe('GET /healthz', () => {
   it('answers 200 without authentication', async () => {
-    const res = await request(app).get('/healthz').expect(200);
+    const res = await api(app).get('/healthz').expect(200);
     expect(res.body.status).toBe('ok');
   });
 });

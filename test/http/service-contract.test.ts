@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { hookRequest } from '../../fhir-fixtures/build';
-import { SERVICE_PATH, testApp } from '../support/app';
+import { api, SERVICE_PATH, testApp } from '../support/app';
 
 const { app } = testApp();
 
@@ -10,7 +9,7 @@ function validBody(): Record<string, any> {
 
 /** Posts a body and expects an OperationOutcome naming `field`. */
 async function expectRefusal(body: unknown, status: number, field?: string, path = SERVICE_PATH) {
-  const res = await request(app).post(path).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(status);
+  const res = await api(app).post(path).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(status);
   expect(res.body.resourceType).toBe('OperationOutcome');
   expect(res.body.issue[0].severity).toBe('error');
   expect(res.body.issue[0].details.text).toEqual(expect.any(String));
@@ -20,31 +19,31 @@ async function expectRefusal(body: unknown, status: number, field?: string, path
 
 describe('POST /cds-services/{id}: a valid request', () => {
   it('answers 200 with {"cards": []} when no selected order is rated', async () => {
-    const res = await request(app).post(SERVICE_PATH).send(validBody()).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(validBody()).expect(200);
     expect(res.body).toEqual({ cards: [] });
   });
 
   it('ignores unknown fields, as the spec requires', async () => {
     const body: Record<string, any> = { ...validBody(), somethingNew: { a: 1 }, extension: { 'org.example.x': true } };
     body.context.futureField = 'x';
-    await request(app).post(SERVICE_PATH).send(body).expect(200);
+    await api(app).post(SERVICE_PATH).send(body).expect(200);
   });
 
   it('needs only access_token and token_type inside fhirAuthorization', async () => {
     const body = { ...validBody(), fhirServer: 'https://ehr.example.org/fhir/R4', fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer' } };
-    await request(app).post(SERVICE_PATH).send(body).expect(200);
+    await api(app).post(SERVICE_PATH).send(body).expect(200);
   });
 
   it('accepts application/fhir+json and a draftOrders Bundle without type', async () => {
     const body = validBody();
     delete body.context.draftOrders.type;
-    await request(app).post(SERVICE_PATH).set('Content-Type', 'application/fhir+json').send(JSON.stringify(body)).expect(200);
+    await api(app).post(SERVICE_PATH).set('Content-Type', 'application/fhir+json').send(JSON.stringify(body)).expect(200);
   });
 });
 
 describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the field', () => {
   it('400 for malformed JSON', async () => {
-    const res = await request(app).post(SERVICE_PATH).set('Content-Type', 'application/json').send('{"hook": "order-select",').expect(400);
+    const res = await api(app).post(SERVICE_PATH).set('Content-Type', 'application/json').send('{"hook": "order-select",').expect(400);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(res.body.issue[0].details.text).toMatch(/not valid JSON/);
   });
@@ -119,19 +118,19 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
   });
 
   it('404 as JSON for an unknown path', async () => {
-    const res = await request(app).get('/nothing-here').expect(404);
+    const res = await api(app).get('/nothing-here').expect(404);
     expect(res.body.resourceType).toBe('OperationOutcome');
   });
 
   it('413 for a body over the limit', async () => {
     const { app: small } = testApp({ BODY_LIMIT: '2kb' });
     const body = { ...validBody(), padding: 'x'.repeat(4096) };
-    const res = await request(small).post(SERVICE_PATH).send(body).expect(413);
+    const res = await api(small).post(SERVICE_PATH).send(body).expect(413);
     expect(res.body.issue[0].code).toBe('too-costly');
   });
 
   it('415 for a body that is not JSON', async () => {
-    const res = await request(app).post(SERVICE_PATH).set('Content-Type', 'text/plain').send('hello').expect(415);
+    const res = await api(app).post(SERVICE_PATH).set('Content-Type', 'text/plain').send('hello').expect(415);
     expect(res.body.resourceType).toBe('OperationOutcome');
   });
 });
@@ -139,17 +138,16 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
 describe('fhirServer scheme', () => {
   const production = testApp({
     NODE_ENV: 'production',
-    PUBLIC_BASE_URL: 'https://cds.example.org',
+    PUBLIC_BASE_URL: 'http://localhost:3000',
     DATABASE_URL: 'sqlite:/tmp/axilla-test.db',
-    CDS_TRUSTED_ISSUERS: 'config/trusted-issuers.example.json',
   }).app;
 
   it('refuses http:// for a non-loopback FHIR server in production', async () => {
-    const res = await request(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://ehr.example.org/fhir' }).expect(400);
+    const res = await api(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://ehr.example.org/fhir' }).expect(400);
     expect(res.body.issue[0].expression).toEqual(['fhirServer']);
   });
 
   it('accepts http:// on a loopback host in production', async () => {
-    await request(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://127.0.0.1:8080/fhir' }).expect(200);
+    await api(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://127.0.0.1:8080/fhir' }).expect(200);
   });
 });

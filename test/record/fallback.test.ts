@@ -1,7 +1,6 @@
 import nock from 'nock';
-import request from 'supertest';
 import { expectedOutcomes, hookRequest, patientBundle } from '../../fhir-fixtures/build';
-import { SERVICE_PATH, testApp } from '../support/app';
+import { api, SERVICE_PATH, testApp } from '../support/app';
 import { FHIR_BASE, mockFhirServer, type Failure } from '../support/fhir-server';
 
 const TOKEN = 'ehr-access-token-7c1f9a';
@@ -33,9 +32,9 @@ const indicatorsOf = (cards: any[]) => cards.map((c) => `${c.indicator}:${c.summ
 
 describe('no prefetch: every fixture read from the FHIR server gives the same cards as with prefetch', () => {
   it.each(expectedOutcomes().map((e) => [e.fixture] as const))('%s', async (patient) => {
-    const withPrefetch = await request(app).post(SERVICE_PATH).send(hookRequest({ patient, orders: ORDERS })).expect(200);
+    const withPrefetch = await api(app).post(SERVICE_PATH).send(hookRequest({ patient, orders: ORDERS })).expect(200);
     const server = mockFhirServer(patientBundle(patient));
-    const fallback = await request(app).post(SERVICE_PATH).send(fallbackRequest(patient)).expect(200);
+    const fallback = await api(app).post(SERVICE_PATH).send(fallbackRequest(patient)).expect(200);
 
     expect(ratingsOf(fallback.body.cards)).toEqual(ratingsOf(withPrefetch.body.cards));
     expect(indicatorsOf(fallback.body.cards)).toEqual(indicatorsOf(withPrefetch.body.cards));
@@ -55,13 +54,13 @@ describe('no prefetch: every fixture read from the FHIR server gives the same ca
 describe('reading only what is needed', () => {
   it('no rated order selected: no request to the FHIR server', async () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
-    await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { orders: ['mri-brain', 'mammography-screening'] })).expect(200, { cards: [] });
+    await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { orders: ['mri-brain', 'mammography-screening'] })).expect(200, { cards: [] });
     expect(server.requests).toEqual([]);
   });
 
   it('prefetch partly present: only the missing keys are read', async () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
-    const res = await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { keep: ['patient', 'conditions', 'observations'] })).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { keep: ['patient', 'conditions', 'observations'] })).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
     expect(server.requests.map((r) => r.type).sort()).toEqual(['MedicationAdministration', 'MedicationRequest', 'Procedure']);
   });
@@ -70,14 +69,14 @@ describe('reading only what is needed', () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
     const body = fallbackRequest('pos-mcode');
     body.prefetch = { medicationAdministrations: null, medicationRequests: null };
-    await request(app).post(SERVICE_PATH).send(body).expect(200);
+    await api(app).post(SERVICE_PATH).send(body).expect(200);
     expect(server.requests.map((r) => r.type)).not.toContain('MedicationAdministration');
     expect(server.requests.map((r) => r.type)).not.toContain('MedicationRequest');
   });
 
   it('without a token, requests carry no Authorization header (open sandbox servers)', async () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
-    const res = await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { token: null })).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { token: null })).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
     expect(server.requests.length).toBeGreaterThan(0);
     for (const r of server.requests) expect(r.authorization).toBeUndefined();
@@ -87,7 +86,7 @@ describe('reading only what is needed', () => {
 describe('paging and references', () => {
   it('follows next links across several pages', async () => {
     const server = mockFhirServer(patientBundle('pos-loinc-legacy'), { pageSize: 2 });
-    const res = await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-loinc-legacy')).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-loinc-legacy')).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
     const pages = server.requests.filter((r) => r.type === 'MedicationRequest').map((r) => r.query.get('_page') ?? '1');
     expect(pages.length).toBeGreaterThanOrEqual(2);
@@ -103,21 +102,21 @@ describe('paging and references', () => {
     const observations = body.prefetch.observations;
     const firstTwo = observations.entry.slice(0, 1);
     body.prefetch.observations = { ...observations, entry: firstTwo, link: [{ relation: 'next', url: `${FHIR_BASE}/Observation?patient=pos-mcode&_page=2` }] };
-    const res = await request(app).post(SERVICE_PATH).send(body).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(body).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
     expect(server.requests.filter((r) => r.type === 'Observation').map((r) => r.query.get('_page'))).toEqual(['2', '3', '4']);
   });
 
   it('reads referenced Medications that no _include brought', async () => {
     const server = mockFhirServer(patientBundle('pos-medication-reference'), { ignoreInclude: true });
-    const res = await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-medication-reference')).expect(200);
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-medication-reference')).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
     expect(server.requests.filter((r) => r.type === 'Medication').length).toBeGreaterThan(0);
   });
 
   it('a truncated read (more pages than allowed) is unknown: 412', async () => {
     mockFhirServer(patientBundle('pos-mcode'), { fail: { Procedure: 'endless-pages' } });
-    const res = await request(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode')).expect(412);
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode')).expect(412);
     expect(res.body.issue[0].details.text).toMatch(/procedures \(more than 5 pages \(truncated read\)\)/);
   });
 });
@@ -136,7 +135,7 @@ describe('a failed Procedure read never yields a card (the surgery might be in i
   it.each(failures)('%s: 412 naming the read, for an operated patient too', async (failure, reason) => {
     for (const patient of ['pos-mcode', 'neg-lumpectomy-after-chemo', 'neg-slnb-after-chemo']) {
       mockFhirServer(patientBundle(patient), { fail: { Procedure: failure } });
-      const res = await request(app).post(SERVICE_PATH).send(fallbackRequest(patient)).expect(412);
+      const res = await api(app).post(SERVICE_PATH).send(fallbackRequest(patient)).expect(412);
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(res.body.issue[0].details.text).toMatch(/procedures/);
       expect(res.body.issue[0].details.text).toMatch(reason);
@@ -148,14 +147,14 @@ describe('a failed Procedure read never yields a card (the surgery might be in i
 
   it('an exclusion in the data that did arrive still decides: no card, not a 412', async () => {
     mockFhirServer(patientBundle('neg-cn1'), { fail: { Procedure: 'status-500' } });
-    await request(app).post(SERVICE_PATH).send(fallbackRequest('neg-cn1')).expect(200, { cards: [] });
+    await api(app).post(SERVICE_PATH).send(fallbackRequest('neg-cn1')).expect(200, { cards: [] });
   });
 
   it('nothing waits past the call budget', async () => {
     const { app: quick } = testApp({ FHIR_READ_TIMEOUT_MS: '5000', HOOK_BUDGET_MS: '400' });
     mockFhirServer(patientBundle('pos-mcode'), { fail: { Procedure: 'timeout' } });
     const started = Date.now();
-    const res = await request(quick).post(SERVICE_PATH).send(fallbackRequest('pos-mcode')).expect(412);
+    const res = await api(quick).post(SERVICE_PATH).send(fallbackRequest('pos-mcode')).expect(412);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.body.issue[0].details.text).toMatch(/ran out of time/);
   });
@@ -165,7 +164,7 @@ describe('no fhirServer', () => {
   it('needed data neither in prefetch nor readable: 412', async () => {
     const body = fallbackRequest('pos-mcode', { token: null });
     delete body.fhirServer;
-    const res = await request(app).post(SERVICE_PATH).send(body).expect(412);
+    const res = await api(app).post(SERVICE_PATH).send(body).expect(412);
     expect(res.body.issue[0].details.text).toMatch(/no fhirServer/);
   });
 });
@@ -177,7 +176,7 @@ describe('the FHIR server is only ever called at its own origin', () => {
     body.fhirServer = FHIR_BASE;
     body.fhirAuthorization = { access_token: TOKEN, token_type: 'Bearer' };
     body.prefetch.procedures = { ...body.prefetch.procedures, link: [{ relation: 'next', url: 'https://attacker.example.net/Procedure?page=2' }] };
-    const res = await request(app).post(SERVICE_PATH).send(body).expect(412);
+    const res = await api(app).post(SERVICE_PATH).send(body).expect(412);
     expect(res.body.issue[0].details.text).toMatch(/outside the FHIR server/);
     expect(elsewhere.isDone()).toBe(false);
   });

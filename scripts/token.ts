@@ -1,0 +1,37 @@
+/**
+ * npm run token [-- <path or URL>]: prints a CDS client JWT for curl, signed with the development
+ * key pair in config/development/ (issuer urn:axilla-cds:development, ES384, 5 minutes, fresh jti).
+ * The service trusts it only without CDS_TRUSTED_ISSUERS and outside production.
+ *
+ *   curl -H "Authorization: Bearer $(npm run -s token)" localhost:3000/cds-services
+ *   curl -H "Authorization: Bearer $(npm run -s token -- /cds-services/axilla-imaging-order-select)" ...
+ *
+ * The audience is PUBLIC_BASE_URL (default http://localhost:$PORT, PORT default 3000) + the path.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importJWK, SignJWT, type JWK } from 'jose';
+
+const KEY_FILE = path.resolve(__dirname, '..', 'config', 'development', 'signing-key.private.jwk.json');
+export const DEVELOPMENT_ISSUER = 'urn:axilla-cds:development';
+
+export async function developmentToken(audience: string, lifetimeSeconds = 300): Promise<string> {
+  const jwk = JSON.parse(fs.readFileSync(KEY_FILE, 'utf8')) as JWK & { kid: string };
+  const key = await importJWK(jwk, 'ES384');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: jwk.kid })
+    .setIssuer(DEVELOPMENT_ISSUER)
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .sign(key);
+}
+
+if (require.main === module) {
+  const target = process.argv[2] ?? '/cds-services';
+  const base = (process.env.PUBLIC_BASE_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+  const audience = /^https?:\/\//.test(target) ? target : `${base}${target.startsWith('/') ? '' : '/'}${target}`;
+  developmentToken(audience).then((token) => process.stdout.write(`${token}\n`));
+}

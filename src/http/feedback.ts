@@ -1,0 +1,52 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Knowledge } from '../knowledge/knowledge';
+import { describeSchemaError, validator } from '../schemas';
+import { verifiedClient } from '../security/auth-middleware';
+import type { FeedbackRow, Store } from '../store/store';
+import { HttpError } from './errors';
+
+const feedbackSchema = validator('cds-hooks/feedback.schema.json');
+
+interface FeedbackItem {
+  card: string;
+  outcome: 'accepted' | 'overridden';
+  acceptedSuggestions?: { id: string }[];
+  overrideReason?: { reason?: { code: string; system: string; display?: string }; userComment?: string };
+  outcomeTimestamp: string;
+}
+
+/**
+ * POST /cds-services/{id}/feedback: validated, stored idempotently (a resent item is kept once),
+ * answered 200 with how many items were new.
+ */
+export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger) {
+  return async function feedback(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
+    try {
+      const service = knowledge.service(req.params.id);
+      if (!service) throw new HttpError(404, 'not-found', `no CDS service with id "${req.params.id}"`, 'id');
+      if (!feedbackSchema(req.body)) {
+        const problem = describeSchemaError(feedbackSchema.errors![0]);
+        throw new HttpError(400, feedbackSchema.errors![0].keyword === 'required' ? 'required' : 'invalid', `${problem.field || 'request body'} ${problem.message}`, problem.field || undefined);
+      }
+      const items = (req.body as { feedback: FeedbackItem[] }).feedback;
+      const issuer = verifiedClient(res)?.issuer ?? 'unknown';
+      const rows: FeedbackRow[] = items.map((item) => ({
+        serviceId: service.id,
+        issuer,
+        card: item.card,
+        outcome: item.outcome,
+        acceptedSuggestions: (item.acceptedSuggestions ?? []).map((s) => s.id),
+        ...(item.overrideReason
+          ? { overrideReason: { system: item.overrideReason.reason?.system, code: item.overrideReason.reason?.code, display: item.overrideReason.reason?.display, userComment: item.overrideReason.userComment } }
+          : {}),
+        outcomeTimestamp: item.outcomeTimestamp,
+      }));
+      const stored = await store.saveFeedback(rows);
+      logger.info({ service: service.id, issuer, items: rows.length, stored, outcomes: rows.map((r) => r.outcome) }, 'feedback');
+      res.json({ received: rows.length, stored });
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { operationOutcome } from '../http/errors';
+import { JwtRefused, verifyCdsJwt, type VerifiedClient, type VerifyOptions } from './verify';
+
+/**
+ * Requires a valid CDS client JWT (`Authorization: Bearer <JWT>`) whose `aud` is the URL called:
+ * `publicBaseUrl` + the request path. Refusals answer 401 with no detail; the log gets the issuer
+ * and the reason, never the token.
+ */
+export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, logger: Logger) {
+  return async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)\s*$/i.exec(header) : null;
+    try {
+      if (!match) throw new JwtRefused(header ? 'Authorization is not a Bearer JWT' : 'no Authorization header');
+      // Mounted under /cds-services, req.path is relative to the mount: the audience is the full path called.
+      const calledPath = req.originalUrl.split('?')[0];
+      res.locals.client = await verifyCdsJwt(match[1], `${publicBaseUrl}${calledPath}`, options);
+      next();
+    } catch (error) {
+      if (!(error instanceof JwtRefused)) return next(error);
+      logger.warn({ issuer: error.issuer, reason: error.reason, path: req.originalUrl.split('?')[0] }, 'JWT refused');
+      unauthorized(res);
+    }
+  };
+}
+
+export function unauthorized(res: Response): void {
+  res.status(401).set('WWW-Authenticate', 'Bearer').json(operationOutcome('security', 'Unauthorized'));
+}
+
+/** The client the JWT identified (set by `requireCdsClient`). */
+export function verifiedClient(res: Response): VerifiedClient | undefined {
+  return res.locals.client as VerifiedClient | undefined;
+}

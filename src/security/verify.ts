@@ -1,0 +1,90 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { Store } from '../store/store';
+import type { TrustStore } from './trust';
+
+export interface VerifiedClient {
+  issuer: string;
+  tenant?: string;
+  /** The trust entry's FHIR servers, when it restricts them. */
+  fhirServers?: string[];
+}
+
+/** A refused token. `reason` is for the log only: the caller answers 401 with no detail. */
+export class JwtRefused extends Error {
+  constructor(
+    readonly reason: string,
+    readonly issuer?: string,
+  ) {
+    super(reason);
+    this.name = 'JwtRefused';
+  }
+}
+
+export interface VerifyOptions {
+  trust: TrustStore;
+  store: Store;
+  /** Seconds of clock difference tolerated on exp, iat and nbf. */
+  clockToleranceSeconds: number;
+  /** Oldest accepted `iat`, in seconds: bounds how long a jti must be remembered. */
+  maxTokenAgeSeconds: number;
+}
+
+/**
+ * Verifies the JWT a CDS client sends with every call (CDS Hooks 2.0 §Trusting CDS Clients):
+ * a trusted `iss`, an allowed asymmetric `alg`, the signature with the key its `kid` names,
+ * `aud` equal to the URL called (or an audience configured for that issuer), `exp`, `iat`,
+ * `nbf`, an allowed `tenant`, and a `jti` never seen before.
+ *
+ * @example
+ * const client = await verifyCdsJwt(token, 'https://cds.example.org/cds-services/axilla-imaging-order-select', options);
+ * client.issuer // "https://ehr.example.org"
+ *
+ * @throws JwtRefused with the reason, for the log.
+ */
+export async function verifyCdsJwt(token: string, audience: string, options: VerifyOptions): Promise<VerifiedClient> {
+  let iss: unknown;
+  let jku: unknown;
+  try {
+    iss = decodeJwt(token).iss;
+    jku = decodeProtectedHeader(token).jku;
+  } catch {
+    throw new JwtRefused('not a JWT');
+  }
+  if (typeof iss !== 'string') throw new JwtRefused('no iss claim');
+  const trusted = options.trust.get(iss);
+  if (!trusted) throw new JwtRefused('issuer not trusted', iss);
+
+  // A jku is followed only when this issuer allowlists that exact URL; otherwise the configured keys decide.
+  const keys = typeof jku === 'string' && trusted.jku.has(jku) ? (trusted.jku.get(jku) as typeof trusted.keys) : trusted.keys;
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(token, keys, {
+      issuer: iss,
+      audience: [audience, ...trusted.audiences],
+      algorithms: trusted.algorithms,
+      clockTolerance: options.clockToleranceSeconds,
+      maxTokenAge: options.maxTokenAgeSeconds,
+      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+    }));
+  } catch (error) {
+    throw new JwtRefused(describe(error), iss);
+  }
+
+  const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
+  if (trusted.issuer.tenants && (!tenant || !trusted.issuer.tenants.includes(tenant))) throw new JwtRefused('tenant not allowed', iss);
+  if (typeof payload.jti !== 'string' || payload.jti === '') throw new JwtRefused('jti missing', iss);
+  const remembered = await options.store.rememberJti(iss, payload.jti, (payload.exp as number) + options.clockToleranceSeconds);
+  if (!remembered) throw new JwtRefused('jti replayed', iss);
+  return { issuer: iss, ...(tenant ? { tenant } : {}), ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}) };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} invalid (${error.reason})`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature invalid';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches the kid';
+  if (error instanceof errors.JWKSTimeout) return 'JWKS fetch timed out';
+  if (error instanceof errors.JOSEError) return `${error.code}`;
+  return 'token could not be verified';
+}

@@ -1,0 +1,73 @@
+import { Pool } from 'pg';
+import { feedbackKey } from './feedback-key';
+import { MIGRATIONS } from './migrations';
+import type { FeedbackRow, Store } from './store';
+
+/** Any constant: serialises migrations when several instances start at once. */
+const MIGRATION_LOCK = 728_456_001;
+
+/** The shared store for several instances behind a load balancer (`DATABASE_URL=postgres://…`). */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000, statement_timeout: 5000 });
+  await migrate(pool);
+  return {
+    engine: 'postgres',
+    async rememberJti(issuer, jti, expiresAt) {
+      const result = await pool.query('INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT (issuer, jti) DO NOTHING', [issuer, jti, expiresAt]);
+      return result.rowCount === 1;
+    },
+    async pruneExpired(nowSeconds = Math.floor(Date.now() / 1000)) {
+      return (await pool.query('DELETE FROM jwt_replay WHERE expires_at < $1', [nowSeconds])).rowCount ?? 0;
+    },
+    async saveFeedback(rows: FeedbackRow[]) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        let added = 0;
+        const receivedAt = new Date().toISOString();
+        for (const row of rows) {
+          const result = await client.query(
+            `INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, override_system, override_code, override_display, user_comment, outcome_timestamp, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (item_key) DO NOTHING`,
+            [feedbackKey(row), row.serviceId, row.issuer, row.card, row.outcome, JSON.stringify(row.acceptedSuggestions), row.overrideReason?.system ?? null, row.overrideReason?.code ?? null, row.overrideReason?.display ?? null, row.overrideReason?.userComment ?? null, row.outcomeTimestamp, receivedAt],
+          );
+          added += result.rowCount ?? 0;
+        }
+        await client.query('COMMIT');
+        return added;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async migrations() {
+      return (await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version));
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.postgres);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

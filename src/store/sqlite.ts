@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { feedbackKey } from './feedback-key';
+import { MIGRATIONS } from './migrations';
+import type { FeedbackRow, Store } from './store';
+
+/**
+ * The embedded store: one SQLite file (created with its folder on first start), WAL mode so
+ * readers never block the writer. Suits one instance; several instances need PostgreSQL.
+ */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 2000');
+  migrate(db);
+
+  const insertJti = db.prepare('INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT (issuer, jti) DO NOTHING');
+  const prune = db.prepare('DELETE FROM jwt_replay WHERE expires_at < ?');
+  const insertFeedback = db.prepare(`INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, override_system, override_code, override_display, user_comment, outcome_timestamp, received_at)
+    VALUES (@key, @serviceId, @issuer, @card, @outcome, @accepted, @system, @code, @display, @comment, @outcomeTimestamp, @receivedAt) ON CONFLICT (item_key) DO NOTHING`);
+  const saveAll = db.transaction((rows: FeedbackRow[]) => {
+    let added = 0;
+    const receivedAt = new Date().toISOString();
+    for (const row of rows) {
+      added += insertFeedback.run({
+        key: feedbackKey(row),
+        serviceId: row.serviceId,
+        issuer: row.issuer,
+        card: row.card,
+        outcome: row.outcome,
+        accepted: JSON.stringify(row.acceptedSuggestions),
+        system: row.overrideReason?.system ?? null,
+        code: row.overrideReason?.code ?? null,
+        display: row.overrideReason?.display ?? null,
+        comment: row.overrideReason?.userComment ?? null,
+        outcomeTimestamp: row.outcomeTimestamp,
+        receivedAt,
+      }).changes;
+    }
+    return added;
+  });
+
+  return {
+    engine: 'sqlite',
+    async rememberJti(issuer, jti, expiresAt) {
+      return insertJti.run(issuer, jti, expiresAt).changes === 1;
+    },
+    async pruneExpired(nowSeconds = Math.floor(Date.now() / 1000)) {
+      return prune.run(nowSeconds).changes;
+    },
+    async saveFeedback(rows) {
+      return saveAll(rows);
+    },
+    async migrations() {
+      return (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      record.run(m.version, m.name, new Date().toISOString());
+    })();
+  }
+}

@@ -1,0 +1,34 @@
+/** One feedback item as the EHR sent it (CDS Hooks 2.0 §Feedback), with where it came from. */
+export interface FeedbackRow {
+  serviceId: string;
+  issuer: string;
+  card: string;
+  outcome: 'accepted' | 'overridden';
+  acceptedSuggestions: string[];
+  overrideReason?: { system?: string; code?: string; display?: string; userComment?: string };
+  outcomeTimestamp: string;
+}
+
+/**
+ * The service's state, behind one small interface: embedded SQLite by default, PostgreSQL when
+ * several instances share a database. Nothing else in the service keeps state between calls.
+ */
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Records a JWT id until `expiresAt` (epoch seconds); false when the issuer already used it (a replay). */
+  rememberJti(issuer: string, jti: string, expiresAt: number): Promise<boolean>;
+  /** Deletes replay entries whose token has expired; returns how many. */
+  pruneExpired(nowSeconds?: number): Promise<number>;
+  /** Stores feedback idempotently: an item sent twice is stored once. Returns how many were new. */
+  saveFeedback(rows: FeedbackRow[]): Promise<number>;
+  /** Applied migration versions, oldest first (for tests and the start-up log). */
+  migrations(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
