@@ -1,21 +1,21 @@
-import type { ServiceRequest } from 'fhir/r4';
-import { codingsOfAll, textOf } from '../facts/fhir-values';
+import type { Annotation, CodeableConcept, ServiceRequest } from 'fhir/r4';
+import { asArray, codingsOfAll, freeTextOf, textOf } from '../facts/fhir-values';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { CardTemplate } from '../knowledge/types';
 
 /**
  * Whether a breast study's order clearly targets the breast rather than the axilla: by bodySite, or by
- * the words of its reason and notes. The order's own name is not read: every mammogram's name says "breast".
+ * the free text of its reason, notes and details. The order's own name is not read: every mammogram's name says "breast".
  * Anything naming the axilla, or saying nothing, is not clearly the breast.
  */
 export function targetsBreast(order: ServiceRequest, rule: NonNullable<CardTemplate['breastTarget']>, knowledge: Knowledge): boolean {
   const sites = knowledge.valueSet('body-sites').matchAll(codingsOfAll(order.bodySite)).map((m) => m.meaning);
+  // Free text only: a reason coded as "cancer of the left female breast" names the disease, not the target.
   const text = [
-    ...(order.bodySite ?? []).map(textOf),
-    ...(order.reasonCode ?? []).map(textOf),
-    ...(order.reasonReference ?? []).map((r) => (typeof r?.display === 'string' ? r.display : '')),
-    ...(order.note ?? []).map((n) => (typeof n?.text === 'string' ? n.text : '')),
-    ...(order.orderDetail ?? []).map(textOf),
+    ...asArray<CodeableConcept>(order.bodySite).map(textOf),
+    ...asArray<CodeableConcept>(order.reasonCode).map(freeTextOf),
+    ...asArray<Annotation>(order.note).map((n) => (typeof n?.text === 'string' ? n.text : '')),
+    ...asArray<CodeableConcept>(order.orderDetail).map(freeTextOf),
   ]
     .join(' ')
     .toLowerCase();

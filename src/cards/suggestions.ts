@@ -34,6 +34,10 @@ export function suggestionsFor(
   return suggestions;
 }
 
+function identified(reference: string): boolean {
+  return !reference.endsWith('/unidentified');
+}
+
 /** A complete draft order for the alternative, for the same patient, encounter and requester as the selected one. */
 function draftServiceRequest(procedure: ProcedureDefinition, selected: ServiceRequest, context: OrderContext, reasonReferences: string[]): ServiceRequest {
   return {
@@ -47,6 +51,6 @@ function draftServiceRequest(procedure: ProcedureDefinition, selected: ServiceRe
     subject: { reference: `Patient/${context.patientId}` },
     ...(context.encounterId ? { encounter: { reference: `Encounter/${context.encounterId}` } } : {}),
     ...(selected.requester?.reference ? { requester: { reference: selected.requester.reference } } : {}),
-    ...(reasonReferences.length ? { reasonReference: reasonReferences.map((reference) => ({ reference })) } : {}),
+    ...(reasonReferences.some(identified) ? { reasonReference: reasonReferences.filter(identified).map((reference) => ({ reference })) } : {}),
   };
 }

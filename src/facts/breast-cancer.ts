@@ -1,5 +1,5 @@
 import { codingsOf, firstTime, isoDate, ref } from './fhir-values';
-import { isAsserted, isCurrent, statusCode } from './conditions';
+import { isCurrent, statusCode } from './conditions';
 import type { BreastCancerStatus, Fact, FactContext } from './types';
 
 const PRIMARY_MEANINGS = ['breast-cancer-female', 'breast-cancer', 'breast-cancer-male'];
@@ -9,12 +9,17 @@ const PRIMARY_MEANINGS = ['breast-cancer-female', 'breast-cancer', 'breast-cance
  * In-situ only, secondary, refuted, entered-in-error or unconfirmed diagnoses do not count;
  * a recurrence is another variant.
  */
-export function breastCancerFact({ record, knowledge }: FactContext): Fact<BreastCancerStatus> {
+export function breastCancerFact(ctx: FactContext): Fact<BreastCancerStatus> {
+  const { record, knowledge } = ctx;
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
-  const confirmed = record.conditions.filter((c) => {
+  const primary = record.conditions.filter((c) => {
     const meaning = diagnoses.match(codingsOf(c.code))?.meaning;
-    return meaning !== undefined && PRIMARY_MEANINGS.includes(meaning) && statusCode(c.verificationStatus) === 'confirmed' && isAsserted(c);
+    return meaning !== undefined && PRIMARY_MEANINGS.includes(meaning);
   });
+  // US Core makes verificationStatus optional: an unstated one is confirmed by a biopsy or histology on record, else unknown.
+  const unstated = primary.filter((c) => statusCode(c.verificationStatus) === undefined);
+  const proven = unstated.length > 0 && biopsyEvidenceFact(ctx).value === 'biopsy';
+  const confirmed = primary.filter((c) => statusCode(c.verificationStatus) === 'confirmed' || (proven && unstated.includes(c)));
   const recurrent = confirmed.filter((c) => ['recurrence', 'relapse'].includes(statusCode(c.clinicalStatus) ?? ''));
   if (recurrent.length > 0) return dated('recurrence', recurrent);
   const current = confirmed.filter((c) => isCurrent(c));
@@ -22,6 +27,8 @@ export function breastCancerFact({ record, knowledge }: FactContext): Fact<Breas
     const codes = current.flatMap((c) => codingsOf(c.code).slice(0, 1).map((coding) => coding.code));
     return { ...dated('confirmed', current), detail: [...new Set(codes)].join(', ') };
   }
+  const unknown = unstated.filter((c) => isCurrent(c));
+  if (unknown.length > 0) return { ...dated('unconfirmed', unknown), detail: 'verification status not recorded' };
   return { value: 'none', evidence: [] };
 }
 

@@ -1,11 +1,11 @@
-import type { Medication, MedicationAdministration, MedicationRequest, Procedure } from 'fhir/r4';
+import type { Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationRequest, Procedure } from 'fhir/r4';
 import { medicationRef, type PatientRecord } from '../record/patient-record';
-import { codingsOf, codingsOfAll, DAY_MS, firstTime, isoDate, periodOf, ref } from './fhir-values';
+import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref } from './fhir-values';
 import type { ChemotherapyFact, ChemotherapyStatus, FactContext } from './types';
 
 const IGNORED_PROCEDURE = new Set(['preparation', 'not-done', 'entered-in-error']);
 const GIVEN = new Set(['completed', 'in-progress']);
-const ENDED_REQUEST = new Set(['completed', 'stopped']);
+const ENDED = new Set(['completed', 'stopped']);
 const ACTIVE_REQUEST = new Set(['active', 'on-hold']);
 
 export interface ChemotherapyCourse {
@@ -17,58 +17,78 @@ export interface ChemotherapyCourse {
   why: string;
 }
 
+interface Span {
+  start?: number;
+  end?: number;
+}
+
 /**
- * The course of chemotherapy from Procedures (367336001, 385786002), MedicationAdministrations and
- * MedicationRequests of cytotoxic drugs (inline codes or `medicationReference`). Targeted agents that
- * continue after chemotherapy (trastuzumab, pertuzumab, pembrolizumab) and endocrine drugs are not
- * chemotherapy, so they never make it "in progress".
+ * The course of chemotherapy for this cancer, from Procedures (367336001, 385786002),
+ * MedicationAdministrations and MedicationRequests of cytotoxic drugs (inline codes or
+ * `medicationReference`). Targeted agents that continue after chemotherapy and endocrine drugs
+ * are not chemotherapy, so they never make it "in progress".
+ *
+ * Course-level records (a Procedure with a performed period, requests completed or stopped) say when
+ * the course ended; session-level records (administrations, a Procedure with one performed date) are
+ * doses. Treatment that ended long before the diagnosis belongs to an earlier cancer and is left out.
  */
-export function chemotherapyCourse({ record, knowledge, settings, now }: FactContext): ChemotherapyCourse {
+export function chemotherapyCourse({ record, knowledge, variant, settings, now }: FactContext, diagnosedAt: number | undefined): ChemotherapyCourse {
   const procedureCodes = knowledge.valueSet('chemotherapy-procedures');
   const drugs = knowledge.valueSet('antineoplastic-drugs');
-  const isCytotoxic = (resource: MedicationAdministration | MedicationRequest): boolean =>
-    drugs.matchAll(medicationCodings(resource, record)).some((m) => m.meaning === 'cytotoxic');
+  const isCytotoxic = (resource: MedicationAdministration | MedicationRequest): boolean => drugs.matchAll(medicationCodings(resource, record)).some((m) => m.meaning === 'cytotoxic');
+  const earliest = diagnosedAt === undefined ? undefined : dayOf(diagnosedAt) - variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
+  const current = (span: Span) => earliest === undefined || dayOf(span.end ?? span.start ?? Number.POSITIVE_INFINITY) >= earliest;
 
-  const procedures = record.procedures.filter((p) => !IGNORED_PROCEDURE.has(String(p.status)) && procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy');
-  const doses = record.medicationAdministrations.filter((a) => GIVEN.has(String(a.status)) && isCytotoxic(a));
-  const requests = record.medicationRequests.filter((r) => (ENDED_REQUEST.has(String(r.status)) || ACTIVE_REQUEST.has(String(r.status))) && isCytotoxic(r));
+  const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy';
+  const procedures = record.procedures.filter((p) => !IGNORED_PROCEDURE.has(String(p.status)) && isChemoProcedure(p)).map((p) => ({ p, ...procedureSpan(p) })).filter(current);
+  const doses = record.medicationAdministrations.filter((a) => GIVEN.has(String(a.status)) && isCytotoxic(a)).map((a) => ({ a, start: doseTime(a) })).filter(current);
+  const requests = record.medicationRequests.filter((r) => (ENDED.has(String(r.status)) || ACTIVE_REQUEST.has(String(r.status))) && isCytotoxic(r)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
+  const planned = record.procedures.filter((p) => p.status === 'preparation' && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
 
-  const evidence = [...procedures, ...doses, ...requests].map(ref);
+  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.a)), ...requests.map((s) => ref(s.r))];
   const intents = new Set<string>();
-  for (const p of procedures) for (const m of procedureCodes.matchAll(codingsOfAll(p.reasonCode))) intents.add(m.meaning);
-  for (const r of requests) for (const m of procedureCodes.matchAll(codingsOfAll(r.reasonCode))) intents.add(m.meaning);
+  for (const { p } of procedures) for (const m of procedureCodes.matchAll(codingsOfAll(p.reasonCode))) intents.add(m.meaning);
+  for (const { r } of requests) for (const m of procedureCodes.matchAll(codingsOfAll(r.reasonCode))) intents.add(m.meaning);
   if (evidence.length === 0) return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration or request' };
 
-  const procedureSpans = procedures.map((p) => ({ p, ...procedureSpan(p) }));
-  const doseTimes = doses.map(doseTime).filter(isTime);
-  const requestSpans = requests.map((r) => ({ r, ...requestSpan(r) }));
-  const starts = [...procedureSpans.map((s) => s.start), ...doseTimes, ...requestSpans.map((s) => s.start)].filter(isTime);
+  const sessions = procedures.filter((s) => !s.courseLevel);
+  const courses = procedures.filter((s) => s.courseLevel);
+  const doseTimes = [...doses.map((d) => d.start), ...sessions.map((s) => s.start)].filter(isTime);
+  const recordedStarts = [...courses.map((s) => s.start), ...doseTimes, ...requests.map((s) => s.start)].filter(isTime);
+  const authored = requests.map((s) => firstTime(s.r.authoredOn)).filter(isTime);
+  const starts = recordedStarts.length > 0 ? recordedStarts : authored;
   const start = starts.length ? Math.min(...starts) : undefined;
   const lastDose = doseTimes.length ? Math.max(...doseTimes) : undefined;
-  const window = settings.lastDoseCompletedAfterDays * DAY_MS;
-
   const course = (status: ChemotherapyStatus, why: string, end?: number): ChemotherapyCourse => ({ status, start, end, intents, evidence, why });
 
-  if (procedures.some((p) => p.status === 'in-progress')) return course('in-progress', 'a chemotherapy procedure is in progress');
-  if (lastDose !== undefined && now - lastDose < window) return course('in-progress', `a dose was given within ${settings.lastDoseCompletedAfterDays} days`);
-  const activeRequests = requestSpans.filter((s) => ACTIVE_REQUEST.has(String(s.r.status)));
+  const activeRequests = requests.filter((s) => ACTIVE_REQUEST.has(String(s.r.status)));
+  const endedCourses = courses.filter((s) => ENDED.has(String(s.p.status)) || s.end !== undefined);
+  const endedRequests = requests.filter((s) => ENDED.has(String(s.r.status)));
+  const recordedEnd = maxOf([...endedCourses.map((s) => s.end), ...endedRequests.map((s) => s.end)]);
+
+  if (procedures.some((s) => s.p.status === 'in-progress')) return course('in-progress', 'a chemotherapy procedure is in progress');
+  if (planned.length > 0) return course('in-progress', 'a further chemotherapy session is planned');
   if (activeRequests.some((s) => (s.end !== undefined && s.end > now) || (s.start !== undefined && s.start > now))) {
     return course('in-progress', 'an active chemotherapy request runs into the future');
   }
+  const window = settings.lastDoseCompletedAfterDays * DAY_MS;
+  const courseEndedAfterLastDose = recordedEnd !== undefined && lastDose !== undefined && dayOf(recordedEnd) >= dayOf(lastDose);
+  if (lastDose !== undefined && now - lastDose < window && !courseEndedAfterLastDose) {
+    return course('in-progress', `a dose was given within ${settings.lastDoseCompletedAfterDays} days and no completion is recorded`);
+  }
 
-  const endedProcedures = procedureSpans.filter((s) => s.p.status === 'completed' || s.p.status === 'stopped' || s.end !== undefined);
-  const endedRequests = requestSpans.filter((s) => ENDED_REQUEST.has(String(s.r.status)));
   const completedBy =
-    endedProcedures.length > 0
-      ? 'a completed chemotherapy procedure'
-      : activeRequests.length === 0 && endedRequests.length > 0
+    endedCourses.length > 0 && activeRequests.length === 0
+      ? 'a completed chemotherapy course'
+      : endedRequests.length > 0 && activeRequests.length === 0
         ? 'chemotherapy requests completed or stopped'
         : activeRequests.length === 0 && lastDose !== undefined
           ? `last dose ${settings.lastDoseCompletedAfterDays} or more days ago, no active request`
-          : undefined;
+          : endedCourses.length > 0
+            ? 'a completed chemotherapy course (a request is still marked active but has no future dates)'
+            : undefined;
   if (!completedBy) return course('end-unknown', 'chemotherapy is recorded but neither its end nor ongoing doses are');
-  const ends = [...endedProcedures.map((s) => s.end), ...endedRequests.map((s) => s.end), lastDose].filter(isTime);
-  return course('completed', completedBy, ends.length ? Math.max(...ends) : undefined);
+  return course('completed', completedBy, maxOf([recordedEnd, lastDose]));
 }
 
 /** The course as a fact, with its timing relative to breast surgery (neoadjuvant or adjuvant). */
@@ -79,7 +99,7 @@ export function chemotherapyFact(ctx: FactContext, course: ChemotherapyCourse, s
       : surgeryBeforeStart.length > 0 || (course.intents.has('adjuvant-intent') && !course.intents.has('neoadjuvant-intent'))
         ? 'adjuvant'
         : 'neoadjuvant';
-  const daysSinceEnd = course.end !== undefined ? Math.floor((ctx.now - course.end) / DAY_MS) : undefined;
+  const daysSinceEnd = course.end !== undefined ? dayOf(ctx.now) - dayOf(course.end) : undefined;
   return {
     value: course.status,
     start: isoDate(course.start),
@@ -99,7 +119,7 @@ function medicationCodings(resource: MedicationAdministration | MedicationReques
   if (typeof reference !== 'string') return inline;
   let medication: Medication | undefined;
   if (reference.startsWith('#')) {
-    medication = (resource.contained ?? []).find((c): c is Medication => c?.resourceType === 'Medication' && `#${c.id}` === reference);
+    medication = asArray<FhirResourceLike>(resource.contained).find((c): c is Medication => c?.resourceType === 'Medication' && `#${c.id}` === reference);
   } else {
     const key = medicationRef(reference);
     medication = key ? record.medications.get(key) : undefined;
@@ -107,10 +127,12 @@ function medicationCodings(resource: MedicationAdministration | MedicationReques
   return [...inline, ...codingsOf(medication?.code)];
 }
 
-function procedureSpan(p: Procedure): { start?: number; end?: number } {
+/** A Procedure with a performed period records a course; one with a single date records a session. */
+function procedureSpan(p: Procedure): Span & { courseLevel: boolean } {
   const period = periodOf(p.performedPeriod);
   const at = firstTime(p.performedDateTime);
-  return { start: period.start ?? at, end: period.end ?? (p.status === 'completed' ? at : undefined) };
+  if (period.start !== undefined || period.end !== undefined) return { start: period.start ?? period.end, end: period.end, courseLevel: true };
+  return { start: at, end: at, courseLevel: at === undefined };
 }
 
 function doseTime(a: MedicationAdministration): number | undefined {
@@ -118,12 +140,17 @@ function doseTime(a: MedicationAdministration): number | undefined {
   return firstTime(a.effectiveDateTime) ?? period.end ?? period.start;
 }
 
-function requestSpan(r: MedicationRequest): { start?: number; end?: number } {
-  const bounds = (r.dosageInstruction ?? []).map((d) => periodOf(d?.timing?.repeat?.boundsPeriod));
+function requestSpan(r: MedicationRequest): Span {
+  const bounds = asArray<Dosage>(r.dosageInstruction).map((d) => periodOf(d?.timing?.repeat?.boundsPeriod));
   const validity = periodOf(r.dispenseRequest?.validityPeriod);
   const starts = [...bounds.map((b) => b.start), validity.start].filter(isTime);
   const ends = [...bounds.map((b) => b.end), validity.end].filter(isTime);
-  return { start: starts.length ? Math.min(...starts) : firstTime(r.authoredOn), end: ends.length ? Math.max(...ends) : undefined };
+  return { start: starts.length ? Math.min(...starts) : undefined, end: ends.length ? Math.max(...ends) : undefined };
+}
+
+function maxOf(times: (number | undefined)[]): number | undefined {
+  const defined = times.filter(isTime);
+  return defined.length ? Math.max(...defined) : undefined;
 }
 
 function isTime(t: number | undefined): t is number {

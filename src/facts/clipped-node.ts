@@ -1,4 +1,4 @@
-import { codingsOf, codingsOfAll, firstTime, isoDate, ref } from './fhir-values';
+import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
 import type { Fact, FactContext } from './types';
 
 /** An axillary node marker (clip) placed before chemotherapy. A breast biopsy clip is not one. */
@@ -11,7 +11,7 @@ export function clippedNodeFact({ record, knowledge }: FactContext, chemoStart: 
     if (!match || !('requiresBodySite' in match.entry) || !match.entry.requiresBodySite) return false;
     const sites = bodySites.matchAll(codingsOfAll(p.bodySite)).map((m) => m.meaning);
     const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
-    return sites.includes(match.entry.requiresBodySite) && time !== undefined && (chemoStart === undefined || time <= chemoStart);
+    return sites.includes(match.entry.requiresBodySite) && onOrBefore(time, chemoStart);
   });
   if (clips.length === 0) return undefined;
   const time = firstTime(clips[0].performedDateTime, clips[0].performedPeriod?.start);

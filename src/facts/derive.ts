@@ -8,6 +8,7 @@ import { sexFact } from './sex';
 import { stagingReadings } from './staging';
 import { surgeryFindings } from './surgery';
 import { sizeReadings } from './tumour-size';
+import { toTime } from './fhir-values';
 import type { ClinicalFacts, FactContext } from './types';
 
 /**
@@ -20,11 +21,13 @@ import type { ClinicalFacts, FactContext } from './types';
 export function deriveFacts(ctx: FactContext): ClinicalFacts {
   const staging = stagingReadings(ctx.record.observations, ctx.knowledge);
   const sizes = sizeReadings(ctx.record.observations, ctx.knowledge);
-  const course = chemotherapyCourse(ctx);
-  const surgery = surgeryFindings(ctx, course.start, staging, sizes);
+  const breastCancer = breastCancerFact(ctx);
+  const diagnosedAt = toTime(breastCancer.date);
+  const course = chemotherapyCourse(ctx, diagnosedAt);
+  const surgery = surgeryFindings(ctx, course.start, diagnosedAt, staging, sizes);
   const facts: ClinicalFacts = {
     sex: sexFact(ctx),
-    breastCancer: breastCancerFact(ctx),
+    breastCancer,
     biopsyEvidence: biopsyEvidenceFact(ctx),
     distantMetastasis: distantMetastasisFact(ctx, staging),
     initialSize: initialSizeFact(ctx, staging, sizes, course.start),

@@ -6,6 +6,17 @@ export interface CodingValue {
   display?: string;
 }
 
+/** A FHIR list as an array: EHR data may put an object, a string or nothing where an array belongs. */
+export function asArray<T>(value: T[] | undefined | unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** Only the free text of a CodeableConcept (not its codings' displays). */
+export function freeTextOf(concept: unknown): string {
+  const text = (concept as { text?: unknown })?.text;
+  return typeof text === 'string' ? text : '';
+}
+
 export function codingsOf(concept: unknown): CodingValue[] {
   const coding = (concept as { coding?: unknown })?.coding;
   if (!Array.isArray(coding)) return [];
@@ -52,3 +63,13 @@ export function ref(resource: { resourceType: string; id?: string }): string {
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The UTC day of a time: dates compare by day, so a date-only value and a time on that day are the same day. */
+export function dayOf(time: number): number {
+  return Math.floor(time / DAY_MS);
+}
+
+/** On or before `reference`, by day; an unknown reference means no bound. */
+export function onOrBefore(time: number | undefined, reference: number | undefined): boolean {
+  return time !== undefined && (reference === undefined || dayOf(time) <= dayOf(reference));
+}

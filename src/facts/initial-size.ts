@@ -1,4 +1,4 @@
-import { isoDate } from './fhir-values';
+import { isoDate, onOrBefore } from './fhir-values';
 import { isInitialClinical, type StagingReading } from './staging';
 import type { SizeReading } from './tumour-size';
 import type { Fact, FactContext, InitialSize } from './types';
@@ -9,7 +9,7 @@ import type { Fact, FactContext, InitialSize } from './types';
  */
 export function initialSizeFact(ctx: FactContext, staging: StagingReading[], sizes: SizeReading[], chemoStart: number | undefined): Fact<InitialSize> {
   const criteria = ctx.variant.criteria.initialSize;
-  const before = (time: number | undefined) => time !== undefined && (chemoStart === undefined || time <= chemoStart);
+  const before = (time: number | undefined) => onOrBefore(time, chemoStart);
   const tReadings = staging.filter((r) => r.category === 'T' && isInitialClinical(r) && before(r.time));
   const clinicalSizes = sizes.filter((s) => !s.fromSpecimen && before(s.time));
 

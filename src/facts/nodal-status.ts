@@ -1,4 +1,4 @@
-import { codingsOf, codingsOfAll, firstTime, isoDate, ref } from './fhir-values';
+import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
 import { isAsserted } from './conditions';
 import { isInitialClinical, type StagingReading } from './staging';
 import type { Fact, FactContext, InitialNodes } from './types';
@@ -12,7 +12,11 @@ export function initialNodesFact(ctx: FactContext, staging: StagingReading[], ch
   const { record, knowledge } = ctx;
   const criteria = ctx.variant.criteria.initialNodes;
   const clinicalN = staging.filter((r) => r.category === 'N' && isInitialClinical(r));
-  const positiveReadings = clinicalN.filter((r) => criteria.positive.includes(r.value) && (chemoStart === undefined || r.time === undefined || r.time <= chemoStart));
+  // A positive node before chemotherapy, clinical or pathological (a node excised before treatment), makes her node-positive.
+  // Undated positives count too: an exclusion on record decides.
+  const positiveReadings = staging.filter(
+    (r) => r.category === 'N' && (isInitialClinical(r) || r.prefix === 'p') && criteria.positive.includes(r.value) && (r.time === undefined || onOrBefore(r.time, chemoStart)),
+  );
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
   const nodeMetastases = record.conditions.filter((c) => isAsserted(c) && diagnoses.match(codingsOf(c.code))?.meaning === 'axillary-node-metastasis');
   const biopsies = knowledge.valueSet('biopsy');
@@ -31,7 +35,7 @@ export function initialNodesFact(ctx: FactContext, staging: StagingReading[], ch
     return { value: 'node-positive', date: isoDate(first.time), detail: [...new Set(positives.map((p) => p.label))].join(', '), evidence: positives.map((p) => p.ref) };
   }
 
-  const beforeChemo = clinicalN.filter((r) => r.time !== undefined && (chemoStart === undefined || r.time <= chemoStart)).sort((a, b) => (a.time as number) - (b.time as number));
+  const beforeChemo = clinicalN.filter((r) => onOrBefore(r.time, chemoStart)).sort((a, b) => (a.time as number) - (b.time as number));
   const latest = beforeChemo[beforeChemo.length - 1];
   if (latest && criteria.negative.includes(latest.value)) return { value: 'cN0', date: isoDate(latest.time), detail: latest.label, evidence: [latest.ref] };
   return { value: 'unknown', detail: latest ? `${latest.label} does not say` : undefined, evidence: latest ? [latest.ref] : [] };

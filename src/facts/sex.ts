@@ -1,3 +1,5 @@
+import type { Extension } from 'fhir/r4';
+import { asArray } from './fhir-values';
 import type { Fact, FactContext, Sex } from './types';
 
 const BIRTH_SEX_URL = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex';
@@ -9,7 +11,7 @@ export function sexFact({ record }: FactContext): Fact<Sex> {
   if (!patient) return { value: 'unknown', evidence: [] };
   const evidence = [`Patient/${patient.id}`];
   if (patient.gender === 'female' || patient.gender === 'male') return { value: patient.gender, evidence };
-  const birthSex = (patient.extension ?? []).find((e) => e?.url === BIRTH_SEX_URL)?.valueCode;
+  const birthSex = asArray<Extension>(patient.extension).find((e) => e?.url === BIRTH_SEX_URL)?.valueCode;
   if (birthSex && BIRTH_SEX[birthSex]) return { value: BIRTH_SEX[birthSex], detail: `birth sex ${birthSex}`, evidence };
   return { value: patient.gender === 'other' ? 'other' : 'unknown', evidence };
 }

@@ -3,7 +3,7 @@ import type { Knowledge } from '../knowledge/knowledge';
 import { codingsOf, firstTime, ref } from './fhir-values';
 
 const AJCC = 'http://cancerstaging.org';
-const VALID_STATUSES = new Set(['final', 'amended', 'corrected', 'preliminary']);
+const VALID_STATUSES = new Set(['final', 'amended', 'corrected']);
 const NOTATION = /^(yc|yp|c|p|r|a)?([TNM])(X|is|\d)/i;
 
 export type StagingPrefix = 'c' | 'p' | 'yc' | 'yp' | 'r' | 'a' | '';

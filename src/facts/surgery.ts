@@ -1,4 +1,4 @@
-import { codingsOf, firstTime, isoDate, ref } from './fhir-values';
+import { codingsOf, dayOf, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
 import type { SizeReading } from './tumour-size';
 import { isPathological, type StagingReading } from './staging';
 import type { FactContext } from './types';
@@ -17,19 +17,22 @@ export interface SurgeryFindings {
  * Breast and axillary surgery relative to the start of chemotherapy. Biopsies, clips and localisation
  * are never surgery. Undated surgery counts as "since": an exclusion on record decides.
  */
-export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
+export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, diagnosedAt: number | undefined, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
   const surgeryCodes = ctx.knowledge.valueSet('breast-axillary-surgery');
+  const earliest = diagnosedAt === undefined ? undefined : dayOf(diagnosedAt) - ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
   const before: string[] = [];
   const since: { ref: string; time?: number }[] = [];
   for (const p of ctx.record.procedures) {
     if (!DONE.has(String(p.status)) || !surgeryCodes.match(codingsOf(p.code))) continue;
     const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
-    if (chemoStart !== undefined && time !== undefined && time <= chemoStart) before.push(ref(p));
+    // Surgery long before this diagnosis treated an earlier cancer (or a benign lesion): not this course's.
+    if (time !== undefined && earliest !== undefined && dayOf(time) < earliest) continue;
+    if (chemoStart !== undefined && onOrBefore(time, chemoStart)) before.push(ref(p));
     else since.push({ ref: ref(p), time });
   }
   if (chemoStart !== undefined) {
-    for (const r of staging) if (isPathological(r) && (r.time === undefined || r.time > chemoStart)) since.push(r);
-    for (const s of sizes) if (s.fromSpecimen && (s.time === undefined || s.time > chemoStart)) since.push(s);
+    for (const r of staging) if (isPathological(r) && !onOrBefore(r.time, chemoStart)) since.push(r);
+    for (const s of sizes) if (s.fromSpecimen && !onOrBefore(s.time, chemoStart)) since.push(s);
   }
   const times = since.map((s) => s.time).filter((t): t is number => t !== undefined);
   return { beforeChemotherapy: before, sinceChemotherapy: since.map((s) => s.ref), firstSinceDate: isoDate(times.length ? Math.min(...times) : undefined) };

@@ -1,6 +1,6 @@
-import type { Observation } from 'fhir/r4';
+import type { Observation, ObservationComponent } from 'fhir/r4';
 import type { Knowledge } from '../knowledge/knowledge';
-import { codingsOf, firstTime, ref } from './fhir-values';
+import { asArray, codingsOf, firstTime, ref } from './fhir-values';
 
 const TO_MM: Record<string, number> = { mm: 1, cm: 10 };
 
@@ -19,7 +19,7 @@ export function sizeReadings(observations: Observation[], knowledge: Knowledge):
   for (const obs of observations) {
     if (obs.status === 'entered-in-error' || obs.status === 'cancelled') continue;
     if (sizes.match(codingsOf(obs.code))?.meaning !== 'tumour-size') continue;
-    const longest = (obs.component ?? []).find((c) => sizes.match(codingsOf(c?.code))?.meaning === 'longest-dimension');
+    const longest = asArray<ObservationComponent>(obs.component).find((c) => sizes.match(codingsOf(c?.code))?.meaning === 'longest-dimension');
     const mm = toMm(longest?.valueQuantity ?? obs.valueQuantity);
     if (mm === undefined) continue;
     readings.push({ ref: ref(obs), longestMm: mm, fromSpecimen: Boolean(obs.specimen), time: firstTime(obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued) });

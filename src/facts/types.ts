@@ -14,7 +14,7 @@ export interface Fact<T extends string> {
 }
 
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
-export type BreastCancerStatus = 'confirmed' | 'recurrence' | 'none';
+export type BreastCancerStatus = 'confirmed' | 'unconfirmed' | 'recurrence' | 'none';
 export type InitialSize = 'greater-than-2cm' | '2cm-or-less' | 'unknown';
 export type InitialNodes = 'cN0' | 'node-positive' | 'unknown';
 export type ChemotherapyStatus = 'not-started' | 'in-progress' | 'completed' | 'end-unknown';

@@ -31,11 +31,10 @@ export function parseHookRequest(body: unknown, service: ServiceDefinition, conf
   if (!validateContext(request.context)) throw schemaError(validateContext.errors![0], 'context');
 
   if (request.fhirServer !== undefined) {
+    // https:// always; http:// for loopback hosts (local simulators), and for any host outside production (sandboxes).
     const problem = serverUrlProblem(request.fhirServer);
-    // http:// is fine for loopback hosts only (local simulators); outside production any host is allowed for sandboxes.
-    if (problem && (config.nodeEnv === 'production' || !/^http:\/\//.test(request.fhirServer))) {
-      throw new HttpError(400, 'invalid', `fhirServer ${problem}`, 'fhirServer');
-    }
+    const httpOffLoopback = problem !== undefined && /^http:/i.test(request.fhirServer) && canParse(request.fhirServer);
+    if (problem && (config.nodeEnv === 'production' || !httpOffLoopback)) throw new HttpError(400, 'invalid', `fhirServer ${problem}`, 'fhirServer');
   }
 
   const selections = service.hook === 'order-select' ? request.context.selections : allDraftOrderRefs(request.context.draftOrders);
@@ -45,6 +44,14 @@ export function parseHookRequest(body: unknown, service: ServiceDefinition, conf
   });
 
   return { ...request, context: { ...request.context, selections }, prefetch: request.prefetch ?? {} };
+}
+
+function canParse(url: string): boolean {
+  try {
+    return new URL(url).host !== '';
+  } catch {
+    return false;
+  }
 }
 
 function allDraftOrderRefs(bundle: Bundle): string[] {

@@ -85,7 +85,7 @@ export interface VariantDefinition {
     sex: { allowed: string[]; source: string };
     initialSize: { qualifyingTCategories: string[]; smallTCategories: string[]; minimumLongestDimensionMmExclusive: number; source: string };
     initialNodes: { negative: string[]; positive: string[]; source: string };
-    chemotherapy: { lastDoseCompletedAfterDays: number; maxDaysSinceEnd: number; source: string };
+    chemotherapy: { lastDoseCompletedAfterDays: number; maxDaysSinceEnd: number; unrelatedBeforeDiagnosisDays: number; source: string };
   };
 }
 

@@ -37,15 +37,15 @@ export interface ReadResult {
  */
 export class FhirReader {
   private readonly client: Client;
-  private readonly origin: string;
+  private readonly base: URL;
 
   constructor(
     fhirServer: string,
     accessToken: string | undefined,
     private readonly limits: FhirReadLimits,
   ) {
-    this.client = new Client({ baseUrl: fhirServer.replace(/\/+$/, ''), ...(accessToken ? { bearerToken: accessToken } : {}) });
-    this.origin = new URL(fhirServer).origin;
+    this.base = new URL(`${fhirServer.replace(/\/+$/, '')}/`);
+    this.client = new Client({ baseUrl: this.base.href.replace(/\/+$/, ''), ...(accessToken ? { bearerToken: accessToken } : {}) });
   }
 
   readAll(requests: ReadRequest[], deadline: AbortSignal): Promise<ReadResult[]> {
@@ -69,10 +69,9 @@ export class FhirReader {
     let pages = request.pagesRead ?? 0;
     while (url) {
       if (pages >= this.limits.maxPages) return { key: request.key, resources, failure: `more than ${this.limits.maxPages} pages (truncated read)` };
-      if (/^https?:/i.test(url) && new URL(url).origin !== this.origin) {
-        return { key: request.key, resources, failure: 'a next link points outside the FHIR server (not followed)' };
-      }
-      const page = await this.get(url, deadline);
+      const target = this.within(url);
+      if (!target) return { key: request.key, resources, failure: 'a next link points outside the FHIR server (not followed)' };
+      const page = await this.get(target, deadline);
       if ('failure' in page) return { key: request.key, resources, failure: page.failure };
       pages += 1;
       if (isFailedRead(page.resource)) return { key: request.key, resources, failure: 'the FHIR server answered with an OperationOutcome' };
@@ -80,6 +79,20 @@ export class FhirReader {
       url = page.resource.resourceType === 'Bundle' ? nextLink(page.resource) : undefined;
     }
     return { key: request.key, resources };
+  }
+
+  /**
+   * The absolute URL of a query or link, only if it stays under the FHIR server's base URL: the token
+   * is sent to no other place. Parsing first (not pattern-matching) defeats tricks like "http\n://".
+   */
+  private within(url: string): string | undefined {
+    let resolved: URL;
+    try {
+      resolved = new URL(url, this.base);
+    } catch {
+      return undefined;
+    }
+    return resolved.origin === this.base.origin && resolved.pathname.startsWith(this.base.pathname) ? resolved.href : undefined;
   }
 
   private async get(url: string, deadline: AbortSignal): Promise<{ resource: FhirResource } | { failure: string }> {

@@ -15,7 +15,7 @@ export type ExclusionReason =
   | 'surgery-since-chemotherapy'
   | 'chemotherapy-ended-too-long-ago';
 
-export type MissingFact = 'sex' | 'initial-nodal-status' | 'initial-size' | 'chemotherapy-end';
+export type MissingFact = 'confirmed-diagnosis' | 'sex' | 'initial-nodal-status' | 'initial-size' | 'chemotherapy-end';
 
 export type ScenarioOutcome =
   | { status: 'applies' }
@@ -47,7 +47,8 @@ const EXCLUSIONS: Exclusion[] = [
   { reason: 'recurrence', holds: (f) => (f.breastCancer.value === 'recurrence' ? f.breastCancer.evidence : undefined), needs: [] },
   { reason: 'distant-metastasis', holds: (f) => f.distantMetastasis?.evidence, needs: [] },
   { reason: 'node-positive', holds: (f) => (f.initialNodes.value === 'node-positive' ? f.initialNodes.evidence : undefined), needs: [] },
-  { reason: 'small-tumour', holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation'] },
+  // "Before chemotherapy" needs the chemotherapy records too: without them a post-treatment size could pass for the initial one.
+  { reason: 'small-tumour', holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation', ...CHEMOTHERAPY_SOURCES] },
   { reason: 'chemotherapy-not-started', holds: (f) => (f.chemotherapy.value === 'not-started' ? [] : undefined), needs: CHEMOTHERAPY_SOURCES },
   { reason: 'chemotherapy-in-progress', holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
   { reason: 'adjuvant-chemotherapy', holds: (f) => (f.chemotherapy.timing === 'adjuvant' ? f.chemotherapy.evidence : undefined), needs: [] },
@@ -75,6 +76,7 @@ export function decideScenario(facts: ClinicalFacts, variant: VariantDefinition,
   if (unavailable.size > 0) return { status: 'unreadable', unreadable: [...unavailable] };
 
   const missing: MissingFact[] = [];
+  if (facts.breastCancer.value === 'unconfirmed') missing.push('confirmed-diagnosis');
   if (!variant.criteria.sex.allowed.includes(facts.sex.value)) missing.push('sex');
   if (facts.initialNodes.value !== 'cN0') missing.push('initial-nodal-status');
   if (facts.initialSize.value !== 'greater-than-2cm') missing.push('initial-size');

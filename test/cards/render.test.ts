@@ -158,3 +158,15 @@ describe('no card when variant 8 does not apply', () => {
     expect(cardsFor(patient, ['fdg-pet-ct', 'mri-breast-wo-w', 'mammography-diagnostic-axilla'])).toEqual([]);
   });
 });
+
+describe('breast-targeted mammography: free text only', () => {
+  it("a reason coded as the breast cancer diagnosis does not make the order breast-targeted", () => {
+    const bundle = patientBundle('pos-mcode');
+    const context = orderContext(bundle, ['mammography-diagnostic-unspecified']);
+    const order = context.draftOrders.entry![0].resource as ServiceRequest;
+    order.reasonCode = [{ coding: [{ system: 'http://snomed.info/sct', code: '353431000119107', display: 'Primary malignant neoplasm of female left breast' }] }];
+    const decision = decideFor(bundle, ['mammography-diagnostic-unspecified']);
+    const [card] = renderCards({ ...decision, orders: decision.orders.map((o) => ({ ...o, order })) }, context, knowledge(), AUTO);
+    expect(card.indicator).toBe('warning');
+  });
+});

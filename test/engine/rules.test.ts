@@ -1,4 +1,4 @@
-import type { Bundle, FhirResource, Observation, Procedure } from 'fhir/r4';
+import type { Bundle, FhirResource, MedicationAdministration, Observation, Procedure } from 'fhir/r4';
 import { patientBundle } from '../../fhir-fixtures/build';
 import { decideFor } from '../support/engine';
 
@@ -154,5 +154,101 @@ describe('data that could not be read is unknown, never absent', () => {
   it('an exclusion found in what did arrive still decides', () => {
     expect(decideFor('neg-cn1', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toMatchObject({ reason: 'node-positive' });
     expect(decideFor('neg-lumpectomy-after-chemo', ['fdg-pet-ct'], { unavailable: ['Observation'] }).outcome).toMatchObject({ reason: 'surgery-since-chemotherapy' });
+  });
+});
+
+describe('findings of the clinical review', () => {
+  const chemoSession = (id: string, status: Procedure['status'], day: number): Procedure => ({
+    resourceType: 'Procedure',
+    id,
+    status,
+    subject: { reference: 'Patient/pos-mcode' },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '367336001' }] },
+    performedDateTime: `${daysAgo(day)}T10:00:00Z`,
+  });
+  const withoutChemo = (r: FhirResource) => r.id === 'pos-mcode-chemo';
+
+  it('sessions recorded one Procedure each, the last 2 days ago and one more planned: in progress', () => {
+    const bundle = edited('pos-mcode', withoutChemo, [chemoSession('s1', 'completed', 63), chemoSession('s2', 'completed', 42), chemoSession('s3', 'completed', 21), chemoSession('s4', 'completed', 2), chemoSession('s5', 'preparation', -19)]);
+    expect(decideFor(bundle).outcome).toMatchObject({ reason: 'chemotherapy-in-progress' });
+  });
+
+  it('sessions recorded one Procedure each, the last 30 days ago and none planned: completed', () => {
+    const bundle = edited('pos-mcode', withoutChemo, [chemoSession('s1', 'completed', 93), chemoSession('s2', 'completed', 72), chemoSession('s3', 'completed', 51), chemoSession('s4', 'completed', 30)]);
+    expect(decideFor(bundle).outcome.status).toBe('applies');
+  });
+
+  it('a recorded end of the course is not overridden by its own last dose', () => {
+    const bundle = patientBundle('pos-mcode');
+    const chemo = resource<Procedure>(bundle, 'pos-mcode-chemo');
+    chemo.performedPeriod = { start: daysAgo(150), end: daysAgo(10) };
+    const lastDose: MedicationAdministration = { resourceType: 'MedicationAdministration', id: 'last-dose', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, effectiveDateTime: `${daysAgo(10)}T10:00:00Z`, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '56946' }] } };
+    bundle.entry!.push({ resource: lastDose });
+    expect(decideFor(bundle).outcome.status).toBe('applies');
+  });
+
+  it('a lumpectomy years before this diagnosis does not make chemotherapy adjuvant', () => {
+    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, performedDateTime: daysAgo(12 * 365) };
+    expect(decideFor(edited('pos-mcode', () => false, [old])).outcome.status).toBe('applies');
+  });
+
+  it('chemotherapy for an earlier cancer does not move the start of this course', () => {
+    const oldDose: MedicationAdministration = { resourceType: 'MedicationAdministration', id: 'old-dox', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, effectiveDateTime: `${daysAgo(3650)}T10:00:00Z`, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] } };
+    const d = decideFor(edited('pos-mcode', () => false, [oldDose]));
+    expect(d.facts.chemotherapy.start).toBe(daysAgo(185));
+    expect(d.outcome.status).toBe('applies');
+  });
+
+  it('staging on the day chemotherapy starts counts as before it (dates compare by day)', () => {
+    const bundle = patientBundle('pos-mcode');
+    resource<Procedure>(bundle, 'pos-mcode-chemo').performedPeriod = { start: daysAgo(200), end: daysAgo(35) };
+    expect(decideFor(bundle).outcome.status).toBe('applies');
+  });
+
+  it('a diagnosis with no verificationStatus is confirmed by a biopsy on record', () => {
+    const bundle = patientBundle('pos-mcode');
+    delete (resource<FhirResource>(bundle, 'pos-mcode-dx') as { verificationStatus?: unknown }).verificationStatus;
+    expect(decideFor(bundle).outcome.status).toBe('applies');
+  });
+
+  it('a diagnosis with no verificationStatus and no biopsy is insufficient data, not "no cancer"', () => {
+    const bundle = edited('pos-mcode', (r) => r.id === 'pos-mcode-biopsy');
+    const dx = resource<FhirResource>(bundle, 'pos-mcode-dx') as { verificationStatus?: unknown; evidence?: unknown };
+    delete dx.verificationStatus;
+    delete dx.evidence;
+    expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['confirmed-diagnosis'] });
+  });
+
+  it('a pathological N1 before chemotherapy makes her node-positive', () => {
+    const pN1: Observation = {
+      resourceType: 'Observation',
+      id: 'pn1',
+      status: 'final',
+      subject: { reference: 'Patient/pos-mcode' },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '371494008' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://cancerstaging.org', code: 'pN1' }] },
+      effectiveDateTime: daysAgo(190),
+    };
+    expect(decideFor(edited('pos-mcode', () => false, [pN1])).outcome).toMatchObject({ reason: 'node-positive', evidence: ['Observation/pn1'] });
+  });
+
+  it('preliminary staging is not used', () => {
+    const bundle = patientBundle('pos-mcode');
+    resource<Observation>(bundle, 'pos-mcode-cn').status = 'preliminary';
+    expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['initial-nodal-status'] });
+  });
+
+  it('when chemotherapy records cannot be read, a T1 is not taken as the size at diagnosis', () => {
+    const bundle = edited('neg-ct1', (r) => r.resourceType === 'Procedure');
+    expect(decideFor(bundle, ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome.status).toBe('unreadable');
+  });
+
+  it('odd shapes where FHIR has lists do not break the engine', () => {
+    const bundle = patientBundle('pos-mcode');
+    (resource<FhirResource>(bundle, 'pos-mcode') as { extension?: unknown; gender?: string }).extension = { url: 'x' };
+    (resource<FhirResource>(bundle, 'pos-mcode') as { gender?: string }).gender = 'unknown';
+    (resource<Observation>(bundle, 'pos-mcode-size') as { component?: unknown }).component = { code: 'x' };
+    (resource<Procedure>(bundle, 'pos-mcode-chemo') as { performedPeriod?: unknown }).performedPeriod = 'yesterday';
+    expect(() => decideFor(bundle)).not.toThrow();
   });
 });

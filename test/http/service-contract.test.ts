@@ -113,6 +113,10 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
     await expectRefusal({ ...validBody(), prefetch: { patient: 'Patient/1' } }, 400, 'prefetch.patient');
   });
 
+  it.each(['http://', 'not a url', 'ftp://ehr.example.org/fhir'])('400 for a fhirServer that is not an http(s) URL: %s', async (fhirServer) => {
+    await expectRefusal({ ...validBody(), fhirServer }, 400, 'fhirServer');
+  });
+
   it('404 for an unknown service id', async () => {
     await expectRefusal(validBody(), 404, 'id', '/cds-services/no-such-service');
   });

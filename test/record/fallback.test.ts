@@ -170,6 +170,17 @@ describe('no fhirServer', () => {
 });
 
 describe('the FHIR server is only ever called at its own origin', () => {
+  it.each(['http\n://attacker.example.net/steal', 'https://ehr.example.org/other-path/Procedure?page=2', '//attacker.example.net/x'])('a next link %j is not followed', async (link) => {
+    const elsewhere = nock('https://attacker.example.net').get(/.*/).reply(200, {});
+    const body = hookRequest({ patient: 'pos-mcode', orders: ORDERS }) as Record<string, any>;
+    body.fhirServer = FHIR_BASE;
+    body.fhirAuthorization = { access_token: TOKEN, token_type: 'Bearer' };
+    body.prefetch.procedures = { ...body.prefetch.procedures, link: [{ relation: 'next', url: link }] };
+    const res = await api(app).post(SERVICE_PATH).send(body).expect(412);
+    expect(res.body.issue[0].details.text).toMatch(/outside the FHIR server/);
+    expect(elsewhere.isDone()).toBe(false);
+  });
+
   it('a next link to another host is not followed, and the read counts as failed', async () => {
     const elsewhere = nock('https://attacker.example.net').get(/.*/).reply(200, {});
     const body = hookRequest({ patient: 'pos-mcode', orders: ORDERS }) as Record<string, any>;
