@@ -53,7 +53,7 @@ export function createApp({ config, knowledge, logger, store, handleHook }: AppP
     }),
   );
 
-  const trust = new TrustStore(security.trustedIssuers, { timeoutMs: security.jwksTimeoutMs, cooldownMs: 30_000, maxAgeMs: 10 * 60_000 });
+  const trust = new TrustStore(security.trustedIssuers, { timeoutMs: security.jwksTimeoutMs, cooldownMs: security.jwksCooldownMs, maxAgeMs: 10 * 60_000 });
   app.use(
     '/cds-services',
     requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds }, logger),

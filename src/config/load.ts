@@ -43,6 +43,8 @@ export interface SecuritySettings {
   clockToleranceSeconds: number;
   maxTokenAgeSeconds: number;
   jwksTimeoutMs: number;
+  /** A remote JWKS is fetched again at most this often, even for an unknown kid. */
+  jwksCooldownMs: number;
   /** `*` (any origin, never with credentials) or an allowlist. */
   corsOrigins: '*' | string[];
   /** Requests per minute per issuer; undefined: no limit. */
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     clockToleranceSeconds: readInteger(env, 'JWT_CLOCK_SKEW_S', 60, 0, 600, problems),
     maxTokenAgeSeconds: readInteger(env, 'JWT_MAX_AGE_S', 3600, 60, 86400, problems),
     jwksTimeoutMs: readInteger(env, 'JWKS_TIMEOUT_MS', 2000, 100, 30000, problems),
+    jwksCooldownMs: readInteger(env, 'JWKS_COOLDOWN_MS', 30000, 0, 3_600_000, problems),
     corsOrigins,
     rateLimitPerMinute: rateLimit,
   };
