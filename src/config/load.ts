@@ -25,7 +25,6 @@ export interface Config {
   /** Base URL the EHR calls, without a trailing slash; JWT `aud` values are built from it. */
   publicBaseUrl: string;
   trustedIssuersFile?: string;
-  trustedIssuers?: TrustedIssuer[];
   databaseUrl: string;
   bodyLimitBytes: number;
   /** A site's own orderable codes mapped to procedure keys, or undefined for none. */
@@ -178,7 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       port,
       publicBaseUrl,
       trustedIssuersFile,
-      trustedIssuers,
       databaseUrl,
       bodyLimitBytes: bodyLimitBytes as number,
       siteOrderCodesFile: siteOrderCodesFile && resolvePath(siteOrderCodesFile),

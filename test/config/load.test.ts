@@ -23,7 +23,7 @@ describe('loadConfig', () => {
   it('has embedded defaults for a first run', () => {
     const { config, warnings } = loadConfig({});
     expect(config).toMatchObject({ port: 3000, publicBaseUrl: 'http://localhost:3000', databaseUrl: 'sqlite:./data/axilla-cds.db', bodyLimitBytes: 5 * 1024 * 1024, nodeEnv: 'development' });
-    expect(warnings.join()).toMatch(/CDS_TRUSTED_ISSUERS/);
+    expect(warnings.join()).toMatch(/CDS_TRUSTED_ISSUERS is not set/);
   });
 
   it('derives PUBLIC_BASE_URL from PORT and drops a trailing slash', () => {
@@ -84,7 +84,7 @@ describe('loadConfig', () => {
         { iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json', audiences: ['https://x/y'] },
         { iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'a', y: 'b' }] } },
       ]);
-      expect(loadConfig({ CDS_TRUSTED_ISSUERS: file }).config.trustedIssuers).toHaveLength(2);
+      expect(loadConfig({ CDS_TRUSTED_ISSUERS: file }).config.security.trustedIssuers).toHaveLength(2);
     });
 
     it('accepts http:// JWKS URLs on loopback hosts, in production too', () => {
