@@ -26,7 +26,8 @@ export function readPrefetch(prefetch: Record<string, FhirResource | null>, serv
     }
     const value = prefetch[key];
     if (value === null) continue;
-    if (isFailedRead(value)) {
+    // Not a FHIR resource at all, or an OperationOutcome: the EHR failed to read it, which is not "no data".
+    if (typeof (value as { resourceType?: unknown }).resourceType !== 'string' || isFailedRead(value)) {
       reading.failed.push(key);
       continue;
     }

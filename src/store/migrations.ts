@@ -9,6 +9,26 @@ export interface Migration {
   postgres: string;
 }
 
+/** The feedback table is the same in both engines but for its generated key. */
+function feedbackTable(idColumn: string): string {
+  return `CREATE TABLE feedback (
+      ${idColumn},
+      item_key TEXT NOT NULL UNIQUE,
+      service_id TEXT NOT NULL,
+      issuer TEXT NOT NULL,
+      card_uuid TEXT NOT NULL,
+      outcome TEXT NOT NULL,
+      accepted_suggestions TEXT NOT NULL,
+      override_system TEXT,
+      override_code TEXT,
+      override_display TEXT,
+      user_comment TEXT,
+      outcome_timestamp TEXT NOT NULL,
+      received_at TEXT NOT NULL
+    );
+    CREATE INDEX feedback_card ON feedback (card_uuid);`;
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -31,37 +51,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 2,
     name: 'feedback as received',
-    sqlite: `CREATE TABLE feedback (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      item_key TEXT NOT NULL UNIQUE,
-      service_id TEXT NOT NULL,
-      issuer TEXT NOT NULL,
-      card_uuid TEXT NOT NULL,
-      outcome TEXT NOT NULL,
-      accepted_suggestions TEXT NOT NULL,
-      override_system TEXT,
-      override_code TEXT,
-      override_display TEXT,
-      user_comment TEXT,
-      outcome_timestamp TEXT NOT NULL,
-      received_at TEXT NOT NULL
-    );
-    CREATE INDEX feedback_card ON feedback (card_uuid);`,
-    postgres: `CREATE TABLE feedback (
-      id BIGSERIAL PRIMARY KEY,
-      item_key TEXT NOT NULL UNIQUE,
-      service_id TEXT NOT NULL,
-      issuer TEXT NOT NULL,
-      card_uuid TEXT NOT NULL,
-      outcome TEXT NOT NULL,
-      accepted_suggestions TEXT NOT NULL,
-      override_system TEXT,
-      override_code TEXT,
-      override_display TEXT,
-      user_comment TEXT,
-      outcome_timestamp TEXT NOT NULL,
-      received_at TEXT NOT NULL
-    );
-    CREATE INDEX feedback_card ON feedback (card_uuid);`,
+    sqlite: feedbackTable('id INTEGER PRIMARY KEY AUTOINCREMENT'),
+    postgres: feedbackTable('id BIGSERIAL PRIMARY KEY'),
   },
 ];

@@ -49,6 +49,13 @@ describe('POST order-select: the prefetch contract', () => {
     expect(res.body.issue[0].details.text).toMatch(/observations/);
   });
 
+  it('a prefetch value that is not a FHIR resource is a failed read, not an empty one: 412', async () => {
+    const body = hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] });
+    (body.prefetch as Record<string, unknown>).procedures = { entry: [] };
+    const res = await api(app).post(SERVICE_PATH).send(body).expect(412);
+    expect(res.body.issue[0].details.text).toMatch(/procedures/);
+  });
+
   it('an exclusion in the data that did arrive still decides: no card, no 412', async () => {
     const body = hookRequest({ patient: 'neg-cn1', orders: ['fdg-pet-ct'] });
     delete (body.prefetch as Record<string, unknown>).procedures;
