@@ -9,6 +9,7 @@ import type { Knowledge } from './knowledge/knowledge';
 import type { ServiceDefinition, VariantDefinition } from './knowledge/types';
 import { orderClassifier } from './orders/classify';
 import { collectRecord } from './record/collect';
+import { checkExclusions } from './scenario/decide';
 
 /**
  * The hook pipeline: classify the selected orders; only if one is rated, collect the record
@@ -20,6 +21,7 @@ import { collectRecord } from './record/collect';
  */
 export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir: FhirLimits, logger?: Logger) {
   const classify = orderClassifier(knowledge);
+  for (const service of knowledge.services) checkExclusions(knowledge.variant(service.variant));
   const settings = new Map<string, ClinicalSettings>(
     knowledge.services.map((s) => {
       const variant: VariantDefinition = knowledge.variant(s.variant);

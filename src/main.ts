@@ -47,7 +47,15 @@ async function main(): Promise<void> {
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
-  const app = createApp({ config, knowledge, logger, store, handleHook: createHookHandler(knowledge, config.site, config.fhir, logger) });
+  let handleHook;
+  try {
+    handleHook = createHookHandler(knowledge, config.site, config.fhir, logger);
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    logger.fatal({ file: error.file, field: error.field }, error.message);
+    process.exit(1);
+  }
+  const app = createApp({ config, knowledge, logger, store, handleHook });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -136,6 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     problems.push(`SITE_ORDER_CODES names ${siteOrderCodesFile}, which does not exist`);
   }
 
+  // fhir-kit-client's debug output prints request headers, bearer tokens included.
+  if (/fhir-kit-client|^\*$|,\*/.test(env.DEBUG ?? '')) {
+    const message = `DEBUG=${env.DEBUG} makes fhir-kit-client print FHIR access tokens`;
+    if (production) problems.push(`${message}; unset it in production`);
+    else warnings.push(`${message}: for local debugging only`);
+  }
+
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 

@@ -86,6 +86,8 @@ export interface VariantDefinition {
     initialSize: { qualifyingTCategories: string[]; smallTCategories: string[]; minimumLongestDimensionMmExclusive: number; source: string };
     initialNodes: { negative: string[]; positive: string[]; source: string };
     chemotherapy: { lastDoseCompletedAfterDays: number; maxDaysSinceEnd: number; unrelatedBeforeDiagnosisDays: number; source: string };
+    /** Checked in this order; the first that holds is the reason given. */
+    exclusions: { reason: string; description: string; source: string }[];
   };
 }
 

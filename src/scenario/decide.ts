@@ -1,4 +1,5 @@
 import type { ClinicalFacts, ClinicalSettings } from '../facts/types';
+import { KnowledgeError } from '../knowledge/errors';
 import type { VariantDefinition } from '../knowledge/types';
 import type { RecordType } from '../record/patient-record';
 
@@ -27,38 +28,49 @@ export type ScenarioOutcome =
 const CHEMOTHERAPY_SOURCES: RecordType[] = ['Procedure', 'MedicationAdministration', 'MedicationRequest', 'Medication'];
 
 interface Exclusion {
-  reason: ExclusionReason;
   holds: (facts: ClinicalFacts, settings: ClinicalSettings, variant: VariantDefinition) => string[] | undefined;
   /** An exclusion concluded from the absence of something holds only when that data was read. */
   needs: RecordType[];
 }
 
 /**
- * The order exclusions are checked in; the first that holds is the reason given.
- * Presence-based exclusions (something found) need nothing else; absence-based ones need their data.
+ * How each exclusion is tested. Which exclusions a variant has, and their order, come from the variant
+ * file (criteria.exclusions). Presence-based exclusions (something found) need nothing else;
+ * absence-based ones hold only when their data was read.
  */
-const EXCLUSIONS: Exclusion[] = [
-  {
-    reason: 'male',
+export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
+  male: {
     holds: (f, _s, v) => (f.sex.value !== 'unknown' && f.sex.value !== 'other' && !v.criteria.sex.allowed.includes(f.sex.value) ? f.sex.evidence : undefined),
     needs: [],
   },
-  { reason: 'no-breast-cancer', holds: (f) => (f.breastCancer.value === 'none' ? [] : undefined), needs: ['Condition'] },
-  { reason: 'recurrence', holds: (f) => (f.breastCancer.value === 'recurrence' ? f.breastCancer.evidence : undefined), needs: [] },
-  { reason: 'distant-metastasis', holds: (f) => f.distantMetastasis?.evidence, needs: [] },
-  { reason: 'node-positive', holds: (f) => (f.initialNodes.value === 'node-positive' ? f.initialNodes.evidence : undefined), needs: [] },
+  'no-breast-cancer': { holds: (f) => (f.breastCancer.value === 'none' ? [] : undefined), needs: ['Condition'] },
+  recurrence: { holds: (f) => (f.breastCancer.value === 'recurrence' ? f.breastCancer.evidence : undefined), needs: [] },
+  'distant-metastasis': { holds: (f) => f.distantMetastasis?.evidence, needs: [] },
+  'node-positive': { holds: (f) => (f.initialNodes.value === 'node-positive' ? f.initialNodes.evidence : undefined), needs: [] },
   // "Before chemotherapy" needs the chemotherapy records too: without them a post-treatment size could pass for the initial one.
-  { reason: 'small-tumour', holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation', ...CHEMOTHERAPY_SOURCES] },
-  { reason: 'chemotherapy-not-started', holds: (f) => (f.chemotherapy.value === 'not-started' ? [] : undefined), needs: CHEMOTHERAPY_SOURCES },
-  { reason: 'chemotherapy-in-progress', holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
-  { reason: 'adjuvant-chemotherapy', holds: (f) => (f.chemotherapy.timing === 'adjuvant' ? f.chemotherapy.evidence : undefined), needs: [] },
-  { reason: 'surgery-since-chemotherapy', holds: (f) => f.surgerySinceChemotherapy?.evidence, needs: [] },
-  {
-    reason: 'chemotherapy-ended-too-long-ago',
+  'small-tumour': { holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation', ...CHEMOTHERAPY_SOURCES] },
+  'chemotherapy-not-started': { holds: (f) => (f.chemotherapy.value === 'not-started' ? [] : undefined), needs: CHEMOTHERAPY_SOURCES },
+  'chemotherapy-in-progress': { holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
+  'adjuvant-chemotherapy': { holds: (f) => (f.chemotherapy.timing === 'adjuvant' ? f.chemotherapy.evidence : undefined), needs: [] },
+  'surgery-since-chemotherapy': { holds: (f) => f.surgerySinceChemotherapy?.evidence, needs: [] },
+  'chemotherapy-ended-too-long-ago': {
     holds: (f, s) => (f.chemotherapy.value === 'completed' && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd ? f.chemotherapy.evidence : undefined),
     needs: CHEMOTHERAPY_SOURCES,
   },
-];
+};
+
+/**
+ * Checked once at start: every exclusion a variant file names must be one the engine can test.
+ *
+ * @throws KnowledgeError naming the variant file and the unknown reason.
+ */
+export function checkExclusions(variant: VariantDefinition): void {
+  variant.criteria.exclusions.forEach((e, i) => {
+    if (!(e.reason in EXCLUSION_TESTS)) {
+      throw new KnowledgeError(`hooks/variants/${variant.id}.json`, `criteria.exclusions[${i}].reason`, `"${e.reason}" is not an exclusion the engine can test (${Object.keys(EXCLUSION_TESTS).join(', ')})`);
+    }
+  });
+}
 
 /**
  * Whether the variant applies to the patient. Any exclusion found wins over missing data; missing
@@ -68,10 +80,11 @@ const EXCLUSIONS: Exclusion[] = [
  * decideScenario(facts, variant, settings, record.unavailable) // { status: 'does-not-apply', reason: 'node-positive', evidence: [...] }
  */
 export function decideScenario(facts: ClinicalFacts, variant: VariantDefinition, settings: ClinicalSettings, unavailable: ReadonlySet<RecordType>): ScenarioOutcome {
-  for (const exclusion of EXCLUSIONS) {
+  for (const { reason } of variant.criteria.exclusions) {
+    const exclusion = EXCLUSION_TESTS[reason as ExclusionReason];
     if (exclusion.needs.some((type) => unavailable.has(type))) continue;
     const evidence = exclusion.holds(facts, settings, variant);
-    if (evidence) return { status: 'does-not-apply', reason: exclusion.reason, evidence };
+    if (evidence) return { status: 'does-not-apply', reason: reason as ExclusionReason, evidence };
   }
   if (unavailable.size > 0) return { status: 'unreadable', unreadable: [...unavailable] };
 

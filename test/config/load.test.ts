@@ -51,6 +51,7 @@ describe('loadConfig', () => {
     [{ SITE_ORDER_CODES: '/nonexistent/codes.json' }, /SITE_ORDER_CODES/],
     [{ CDS_TRUSTED_ISSUERS: '/nonexistent/trust.json' }, /does not exist/],
     [{ CHEMO_COMPLETED_AFTER_DAYS: '0' }, /CHEMO_COMPLETED_AFTER_DAYS must be a whole number of days/],
+    [{ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://x.example', DATABASE_URL: 'sqlite:x', CDS_TRUSTED_ISSUERS: 'config/examples/trusted-issuers.epic.json', DEBUG: 'fhir-kit-client:*' }, /print FHIR access tokens; unset it in production/],
     [{ CHEMO_MAX_DAYS_SINCE_END: 'soon' }, /CHEMO_MAX_DAYS_SINCE_END/],
     [{ INSUFFICIENT_DATA_CARDS: 'maybe' }, /INSUFFICIENT_DATA_CARDS must be one of on, off/],
     [{ BREAST_STUDY_CARD_INDICATOR: 'warning' }, /BREAST_STUDY_CARD_INDICATOR must be one of auto, info/],

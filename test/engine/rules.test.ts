@@ -1,6 +1,7 @@
 import type { Bundle, FhirResource, MedicationAdministration, Observation, Procedure } from 'fhir/r4';
 import { patientBundle } from '../../fhir-fixtures/build';
-import { decideFor } from '../support/engine';
+import { checkExclusions, decideScenario } from '../../src/scenario/decide';
+import { decideFor, VARIANT } from '../support/engine';
 
 const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
@@ -250,5 +251,21 @@ describe('findings of the clinical review', () => {
     (resource<Observation>(bundle, 'pos-mcode-size') as { component?: unknown }).component = { code: 'x' };
     (resource<Procedure>(bundle, 'pos-mcode-chemo') as { performedPeriod?: unknown }).performedPeriod = 'yesterday';
     expect(() => decideFor(bundle)).not.toThrow();
+  });
+});
+
+describe('exclusions come from the variant file', () => {
+  it('their order decides the reason given', () => {
+    // With a 30-day limit, neg-cm1 is excluded twice: distant metastasis, and chemotherapy ended too long ago.
+    const settings = { lastDoseCompletedAfterDays: 21, maxDaysSinceEnd: 30 };
+    const { facts } = decideFor('neg-cm1', ['fdg-pet-ct'], { settings });
+    expect(decideScenario(facts, VARIANT(), settings, new Set())).toMatchObject({ reason: 'distant-metastasis' });
+    const reversed = { ...VARIANT(), criteria: { ...VARIANT().criteria, exclusions: [...VARIANT().criteria.exclusions].reverse() } };
+    expect(decideScenario(facts, reversed, settings, new Set())).toMatchObject({ reason: 'chemotherapy-ended-too-long-ago' });
+  });
+
+  it('an exclusion the engine cannot test stops the start, naming the file', () => {
+    const variant = { ...VARIANT(), criteria: { ...VARIANT().criteria, exclusions: [...VARIANT().criteria.exclusions, { reason: 'pregnant', description: 'x', source: 'x' }] } };
+    expect(() => checkExclusions(variant)).toThrow(/hooks\/variants\/acr-286-v8.json, field criteria.exclusions\[11\].reason: "pregnant"/);
   });
 });
