@@ -1,8 +1,9 @@
 /**
  * Prints a complete order-select request built from the fixtures, with today's dates, for curl:
  *
- *   npx ts-node --transpile-only scripts/hook-request.ts pos-mcode fdg-pet-ct > /tmp/req.json
- *   curl -s -H 'Content-Type: application/json' -d @/tmp/req.json localhost:3000/cds-services/axilla-imaging-order-select
+ *   npm run -s hook-request -- pos-mcode fdg-pet-ct > /tmp/req.json
+ *   curl -s -H 'Content-Type: application/json' -H "Authorization: Bearer $(npm run -s token -- /cds-services/axilla-imaging-order-select)" \
+ *     -d @/tmp/req.json localhost:3000/cds-services/axilla-imaging-order-select
  *
  * Arguments: a patient fixture, then one or more order fixtures (all selected). `--no-prefetch` leaves prefetch out.
  */

@@ -9,6 +9,17 @@ import type { PrefetchDefinition } from './types';
  * @example prefetchTemplate(def, knowledge) // "Observation?patient={{context.patientId}}&code=http://loinc.org|21905-5,..."
  */
 export function prefetchTemplate(def: PrefetchDefinition, knowledge: Knowledge): string {
+  const cached = built.get(def);
+  if (cached !== undefined) return cached;
+  const template = build(def, knowledge);
+  built.set(def, template);
+  return template;
+}
+
+/** Templates are built once per definition: the FHIR fallback reads them on every call. */
+const built = new WeakMap<PrefetchDefinition, string>();
+
+function build(def: PrefetchDefinition, knowledge: Knowledge): string {
   if (!def.narrowByCodes?.length) return def.query;
   const codes = new Set<string>();
   for (const narrow of def.narrowByCodes) {
