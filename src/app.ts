@@ -74,7 +74,7 @@ export function createApp({ config, knowledge, logger, store, handleHook }: AppP
     );
   }
 
-  app.use(jsonBody(config.bodyLimitBytes));
+  app.use('/cds-services', jsonBody(config.bodyLimitBytes));
   app.get('/cds-services', discoveryRoute(knowledge));
   app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook));
   app.post('/cds-services/:id/feedback', feedbackRoute(knowledge, store, logger));

@@ -74,6 +74,9 @@ async function main(): Promise<void> {
       `axilla-cds listening: discovery at ${config.publicBaseUrl}/cds-services`,
     );
   });
+  // A client that sends its request slowly may not hold a connection for minutes.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
   const stop = () => {
     clearInterval(pruner);
     server.close(() => {

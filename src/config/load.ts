@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { describeSchemaError, validator } from '../schemas';
 import { parseByteSize } from './bytes';
-import { serverUrlProblem } from './urls';
+import { isLoopbackHost, serverUrlProblem } from './urls';
 
 export type NodeEnv = 'production' | 'development' | 'test';
 
@@ -112,9 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
   const trustedIssuersFile = env.CDS_TRUSTED_ISSUERS || undefined;
   if (trustedIssuersFile) {
     trustedIssuers = readTrustedIssuers(trustedIssuersFile, problems);
-    if (production && trustedIssuers?.some((i) => i.iss === DEVELOPMENT_ISSUER)) {
-      problems.push(`CDS_TRUSTED_ISSUERS (${trustedIssuersFile}) trusts the development key (${DEVELOPMENT_ISSUER}), which is never trusted in production`);
-    }
+    if (production && trustedIssuers) refusePublicTestKeys(trustedIssuersFile, trustedIssuers, problems);
+  } else if (!production && !isLoopbackHost(new URL(publicBaseUrl.startsWith('http') ? publicBaseUrl : 'http://invalid').hostname)) {
+    problems.push(`CDS_TRUSTED_ISSUERS is required when PUBLIC_BASE_URL (${publicBaseUrl}) is not a loopback address: the development trust (public test keys) serves local runs only`);
   } else if (!production) {
     trustedIssuers = readTrustedIssuers(DEVELOPMENT_TRUST_FILE, problems);
     warnings.push(
@@ -134,13 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
   const siteOrderCodesFile = env.SITE_ORDER_CODES || undefined;
   if (siteOrderCodesFile && !fs.existsSync(resolvePath(siteOrderCodesFile))) {
     problems.push(`SITE_ORDER_CODES names ${siteOrderCodesFile}, which does not exist`);
-  }
-
-  // fhir-kit-client's debug output prints request headers, bearer tokens included.
-  if (/fhir-kit-client|^\*$|,\*/.test(env.DEBUG ?? '')) {
-    const message = `DEBUG=${env.DEBUG} makes fhir-kit-client print FHIR access tokens`;
-    if (production) problems.push(`${message}; unset it in production`);
-    else warnings.push(`${message}: for local debugging only`);
   }
 
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
@@ -246,6 +240,49 @@ function resolvePath(file: string): string {
   return path.isAbsolute(file) ? file : path.resolve(process.cwd(), file);
 }
 
+/**
+ * Keys anyone can sign with: the CDS Hooks sandbox's (its private key is published) and this repository's
+ * development key. Identified by RFC 7638 thumbprint, so renaming the issuer does not smuggle them in.
+ */
+function publicTestKeyThumbprints(): Set<string> {
+  const development = JSON.parse(fs.readFileSync(DEVELOPMENT_TRUST_FILE, 'utf8')) as TrustedIssuer[];
+  return new Set(development.flatMap((i) => (i.jwks?.keys ?? []).map((k) => thumbprint(k))));
+}
+
+function thumbprint(jwk: Record<string, unknown>): string {
+  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  return crypto.createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}
+
+function refusePublicTestKeys(file: string, issuers: TrustedIssuer[], problems: string[]): void {
+  const known = publicTestKeyThumbprints();
+  issuers.forEach((issuer, i) => {
+    if (issuer.iss === DEVELOPMENT_ISSUER || (issuer.jwks?.keys ?? []).some((k) => known.has(thumbprint(k)))) {
+      problems.push(`CDS_TRUSTED_ISSUERS (${file}): [${i}] (${issuer.iss}) trusts a public test key (the CDS Hooks sandbox's or the development key), which anyone can sign with: never in production`);
+    }
+  });
+}
+
+/** Inline keys must be public signing keys that Node can import, each with a unique kid. */
+function checkInlineKeys(where: string, issuers: TrustedIssuer[], problems: string[]): void {
+  issuers.forEach((issuer, i) => {
+    const kids = new Set<string>();
+    (issuer.jwks?.keys ?? []).forEach((key, k) => {
+      const at = `${where}: [${i}].jwks.keys[${k}]`;
+      if (!['EC', 'RSA', 'OKP'].includes(String(key.kty))) return void problems.push(`${at} must be an asymmetric key (kty EC, RSA or OKP), not ${String(key.kty)}`);
+      if ('d' in key) return void problems.push(`${at} is a private key: list only public keys`);
+      if (typeof key.kid !== 'string' || key.kid === '') return void problems.push(`${at} has no kid`);
+      if (kids.has(key.kid)) problems.push(`${at}: kid ${key.kid} appears twice`);
+      kids.add(key.kid);
+      try {
+        crypto.createPublicKey({ key: key as crypto.JsonWebKey, format: 'jwk' });
+      } catch (error) {
+        problems.push(`${at} is not a usable public key (${(error as Error).message})`);
+      }
+    });
+  });
+}
+
 function readTrustedIssuers(file: string, problems: string[]): TrustedIssuer[] | undefined {
   const where = `CDS_TRUSTED_ISSUERS (${file})`;
   let data: unknown;
@@ -269,6 +306,7 @@ function readTrustedIssuers(file: string, problems: string[]): TrustedIssuer[] |
       if (problem) problems.push(`${where}: [${i}].${field} (${url}) ${problem}`);
     }
   });
+  checkInlineKeys(where, issuers, problems);
   const seen = new Set<string>();
   for (const issuer of issuers) {
     if (seen.has(issuer.iss)) problems.push(`${where}: issuer ${issuer.iss} is listed twice`);

@@ -9,6 +9,12 @@ export function errorHandler(logger: Logger) {
       res.status(error.status).json(error.toOperationOutcome());
       return;
     }
+    // Express and its parsers mark client errors with a 4xx status (e.g. a path that cannot be decoded).
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json(operationOutcome('invalid', status === 400 ? 'the request could not be read' : 'the request was refused'));
+      return;
+    }
     // Only the error's name and message: never the request, which may hold patient data or tokens.
     logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message }, path: req.path }, 'unexpected error');
     res.status(500).json(operationOutcome('exception', 'internal error; the request was not processed'));

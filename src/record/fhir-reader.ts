@@ -1,6 +1,11 @@
+import createDebug from 'debug';
 import Client from 'fhir-kit-client';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { isFailedRead, resourcesOf } from './patient-record';
+
+// fhir-kit-client's debug output prints request headers, the EHR's bearer token among them: whatever DEBUG says,
+// its namespaces stay off (debug is shared, so this applies to the client's own loggers).
+createDebug.enable([createDebug.disable(), '-fhir-kit-client:*'].filter(Boolean).join(','));
 
 export interface FhirReadLimits {
   /** Each HTTP request is abandoned after this long. */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { operationOutcome } from '../http/errors';
-import { JwtRefused, verifyCdsJwt, type VerifiedClient, type VerifyOptions } from './verify';
+import { HttpError, operationOutcome } from '../http/errors';
+import { JwtRefused, StoreUnavailable, verifyCdsJwt, type VerifiedClient, type VerifyOptions } from './verify';
 
 /**
  * Requires a valid CDS client JWT (`Authorization: Bearer <JWT>`) whose `aud` is the URL called:
@@ -19,6 +19,10 @@ export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, 
       res.locals.client = await verifyCdsJwt(match[1], `${publicBaseUrl}${calledPath}`, options);
       next();
     } catch (error) {
+      if (error instanceof StoreUnavailable) {
+        logger.error({ reason: 'replay cache unavailable', path: req.originalUrl.split('?')[0] }, 'JWT not checked');
+        return next(new HttpError(503, 'transient', 'the service cannot check the request right now; retry shortly'));
+      }
       if (!(error instanceof JwtRefused)) return next(error);
       logger.warn({ issuer: error.issuer, reason: error.reason, path: req.originalUrl.split('?')[0] }, 'JWT refused');
       unauthorized(res);

@@ -20,6 +20,14 @@ export class JwtRefused extends Error {
   }
 }
 
+/** The replay cache could not be reached: the call cannot be checked, so it is not answered (503). */
+export class StoreUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}
+
 export interface VerifyOptions {
   trust: TrustStore;
   store: Store;
@@ -44,13 +52,15 @@ export interface VerifyOptions {
 export async function verifyCdsJwt(token: string, audience: string, options: VerifyOptions): Promise<VerifiedClient> {
   let iss: unknown;
   let jku: unknown;
+  let kid: unknown;
   try {
     iss = decodeJwt(token).iss;
-    jku = decodeProtectedHeader(token).jku;
+    ({ jku, kid } = decodeProtectedHeader(token));
   } catch {
     throw new JwtRefused('not a JWT');
   }
   if (typeof iss !== 'string') throw new JwtRefused('no iss claim');
+  if (typeof kid !== 'string' || kid === '') throw new JwtRefused('no kid header', iss);
   const trusted = options.trust.get(iss);
   if (!trusted) throw new JwtRefused('issuer not trusted', iss);
 
@@ -65,6 +75,7 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
       clockTolerance: options.clockToleranceSeconds,
       maxTokenAge: options.maxTokenAgeSeconds,
       requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+      typ: 'JWT',
     }));
   } catch (error) {
     throw new JwtRefused(describe(error), iss);
@@ -72,8 +83,15 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
 
   const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
   if (trusted.issuer.tenants && (!tenant || !trusted.issuer.tenants.includes(tenant))) throw new JwtRefused('tenant not allowed', iss);
-  if (typeof payload.jti !== 'string' || payload.jti === '') throw new JwtRefused('jti missing', iss);
-  const remembered = await options.store.rememberJti(iss, payload.jti, (payload.exp as number) + options.clockToleranceSeconds);
+  if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256 || payload.jti.includes('\u0000')) throw new JwtRefused('jti missing or malformed', iss);
+  // Remember the jti as long as the token could be accepted: until exp, but never past iat + the maximum age.
+  const acceptableUntil = Math.min(payload.exp as number, (payload.iat as number) + options.maxTokenAgeSeconds);
+  let remembered: boolean;
+  try {
+    remembered = await options.store.rememberJti(iss, payload.jti, Math.ceil(acceptableUntil) + options.clockToleranceSeconds);
+  } catch (error) {
+    throw new StoreUnavailable((error as Error).message);
+  }
   if (!remembered) throw new JwtRefused('jti replayed', iss);
   return { issuer: iss, ...(tenant ? { tenant } : {}), ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}) };
 }
@@ -85,6 +103,7 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches the kid';
   if (error instanceof errors.JWKSTimeout) return 'JWKS fetch timed out';
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'typ') return 'typ is not JWT';
   if (error instanceof errors.JOSEError) return `${error.code}`;
   return 'token could not be verified';
 }

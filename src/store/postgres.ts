@@ -8,7 +8,10 @@ const MIGRATION_LOCK = 728_456_001;
 
 /** The shared store for several instances behind a load balancer (`DATABASE_URL=postgres://…`). */
 export async function openPostgresStore(url: string): Promise<Store> {
-  const pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000, statement_timeout: 5000 });
+  // query_timeout bounds a stalled network (statement_timeout is enforced by the server, which may not answer).
+  const pool = new Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 3000, statement_timeout: 3000, query_timeout: 3000, keepAlive: true });
+  // An idle connection dropped by a database restart or failover must not crash the process: the pool replaces it.
+  pool.on('error', () => undefined);
   await migrate(pool);
   return {
     engine: 'postgres',

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,8 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   }
   return [];
 }
+
+const EC_PUBLIC = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 
 function trustFile(content: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'axilla-trust-')), 'trust.json');
@@ -28,7 +31,7 @@ describe('loadConfig', () => {
 
   it('derives PUBLIC_BASE_URL from PORT and drops a trailing slash', () => {
     expect(loadConfig({ PORT: '8080' }).config.publicBaseUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org/' }).config.publicBaseUrl).toBe('https://cds.example.org');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org/', CDS_TRUSTED_ISSUERS: 'config/examples/trusted-issuers.epic.json' }).config.publicBaseUrl).toBe('https://cds.example.org');
   });
 
   it('requires PUBLIC_BASE_URL, CDS_TRUSTED_ISSUERS and DATABASE_URL in production, and only those', () => {
@@ -51,7 +54,6 @@ describe('loadConfig', () => {
     [{ SITE_ORDER_CODES: '/nonexistent/codes.json' }, /SITE_ORDER_CODES/],
     [{ CDS_TRUSTED_ISSUERS: '/nonexistent/trust.json' }, /does not exist/],
     [{ CHEMO_COMPLETED_AFTER_DAYS: '0' }, /CHEMO_COMPLETED_AFTER_DAYS must be a whole number of days/],
-    [{ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://x.example', DATABASE_URL: 'sqlite:x', CDS_TRUSTED_ISSUERS: 'config/examples/trusted-issuers.epic.json', DEBUG: 'fhir-kit-client:*' }, /print FHIR access tokens; unset it in production/],
     [{ CHEMO_MAX_DAYS_SINCE_END: 'soon' }, /CHEMO_MAX_DAYS_SINCE_END/],
     [{ INSUFFICIENT_DATA_CARDS: 'maybe' }, /INSUFFICIENT_DATA_CARDS must be one of on, off/],
     [{ BREAST_STUDY_CARD_INDICATOR: 'warning' }, /BREAST_STUDY_CARD_INDICATOR must be one of auto, info/],
@@ -83,7 +85,7 @@ describe('loadConfig', () => {
     it('loads a valid file with jwksUrl or inline jwks', () => {
       const file = trustFile([
         { iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json', audiences: ['https://x/y'] },
-        { iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'a', y: 'b' }] } },
+        { iss: 'https://other.example', jwks: { keys: [{ ...EC_PUBLIC, kid: 'k1' }] } },
       ]);
       expect(loadConfig({ CDS_TRUSTED_ISSUERS: file }).config.security.trustedIssuers).toHaveLength(2);
     });
@@ -102,6 +104,10 @@ describe('loadConfig', () => {
       ['a symmetric algorithm', [{ iss: 'https://x', jwksUrl: 'https://x/j', algorithms: ['HS256'] }], /\[0\]\.algorithms\[0\]/],
       ['an http:// JWKS URL off loopback', [{ iss: 'https://x', jwksUrl: 'http://ehr.example.org/jwks' }], /\[0\]\.jwksUrl .* not loopback/],
       ['a duplicate issuer', [{ iss: 'https://x', jwksUrl: 'https://x/j' }, { iss: 'https://x', jwksUrl: 'https://x/k' }], /listed twice/],
+      ['a symmetric inline key', [{ iss: 'https://x', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'a' }] } }], /must be an asymmetric key/],
+      ['a private inline key', [{ iss: 'https://x', jwks: { keys: [{ ...EC_PUBLIC, d: 'AA', kid: 'a' }] } }], /is a private key/],
+      ['an inline key without kid', [{ iss: 'https://x', jwks: { keys: [EC_PUBLIC] } }], /has no kid/],
+      ['an inline key that is not a key', [{ iss: 'https://x', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'AA', y: 'AA', kid: 'a' }] } }], /not a usable public key/],
     ])('refuses %s', (_name, content, message) => {
       expect(problemsOf({ CDS_TRUSTED_ISSUERS: trustFile(content) }).join('\n')).toMatch(message);
     });

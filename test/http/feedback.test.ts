@@ -40,6 +40,7 @@ describe('POST /cds-services/{id}/feedback', () => {
     ['no outcomeTimestamp', { card: accepted.card, outcome: 'accepted' }, 'feedback[0].outcomeTimestamp'],
     ['an outcomeTimestamp that is not RFC 3339', { ...accepted, outcomeTimestamp: 'yesterday' }, 'feedback[0].outcomeTimestamp'],
     ['an override reason with neither reason nor comment', { ...overridden, overrideReason: {} }, 'feedback[0].overrideReason.reason'],
+    ['a NUL character in a stored string', { ...overridden, overrideReason: { ...overridden.overrideReason, userComment: 'a\u0000b' } }, 'feedback[0].overrideReason.userComment'],
   ])('400 for %s, naming the field', async (_name, item, field) => {
     const res = await api(app).post(FEEDBACK_PATH).send({ feedback: [item] }).expect(400);
     expect(res.body.resourceType).toBe('OperationOutcome');
@@ -49,6 +50,13 @@ describe('POST /cds-services/{id}/feedback', () => {
   it('400 when feedback is missing or not an array', async () => {
     await api(app).post(FEEDBACK_PATH).send({}).expect(400);
     await api(app).post(FEEDBACK_PATH).send({ feedback: 'x' }).expect(400);
+  });
+
+  it('suggestion lists that differ are different items (["a,b"] is not ["a","b"])', async () => {
+    const card = 'c-lists';
+    const base = { card, outcome: 'accepted', outcomeTimestamp: '2026-11-25T11:00:00Z' };
+    await api(app).post(FEEDBACK_PATH).send({ feedback: [{ ...base, acceptedSuggestions: [{ id: 'a,b' }] }] }).expect(200, { received: 1, stored: 1 });
+    await api(app).post(FEEDBACK_PATH).send({ feedback: [{ ...base, acceptedSuggestions: [{ id: 'a' }, { id: 'b' }] }] }).expect(200, { received: 1, stored: 1 });
   });
 
   it('404 for an unknown service', async () => {

@@ -121,6 +121,11 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
     await expectRefusal(validBody(), 404, 'id', '/cds-services/no-such-service');
   });
 
+  it('400 as JSON for a path that cannot be decoded', async () => {
+    const res = await api(app).post('/cds-services/%E0%A4%A').send(validBody()).expect(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+
   it('404 as JSON for an unknown path', async () => {
     const res = await api(app).get('/nothing-here').expect(404);
     expect(res.body.resourceType).toBe('OperationOutcome');

@@ -39,6 +39,11 @@ describe('valid tokens', () => {
     expect((await call(token)).status).toBe(200);
   });
 
+  it('fractional and far-future exp values are accepted (and remembered only up to the maximum token age)', async () => {
+    expect((await call(await bearer(SERVICE_PATH, { claims: { exp: now() + 300.5 } }))).status).toBe(200);
+    expect((await call(await bearer(SERVICE_PATH, { claims: { exp: 1e20 } }))).status).toBe(200);
+  });
+
   it('an exp just past, within the clock skew, is accepted', async () => {
     expect((await call(await bearer(SERVICE_PATH, { claims: { exp: now() - 30, iat: now() - 330 } }))).status).toBe(200);
   });
@@ -73,6 +78,9 @@ describe('each refusal answers 401 with no detail', () => {
   it('no exp', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { exp: undefined } })));
   it('no iat', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { iat: undefined } })));
   it('a kid the issuer does not have', async () => expectRefused(await bearer(SERVICE_PATH, { header: { kid: 'unknown-kid' } })));
+  it('no kid header', async () => expectRefused(await bearer(SERVICE_PATH, { header: { kid: undefined } })));
+  it('a typ other than JWT', async () => expectRefused(await bearer(SERVICE_PATH, { header: { typ: 'at+jwt' } })));
+  it('a jti holding a NUL character', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { jti: 'a\u0000b' } })));
   it('signed by another key under the right kid', async () => {
     const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
     await expectRefused(await bearer(SERVICE_PATH, { key: other.privateKey }));
@@ -180,6 +188,20 @@ describe('remote key sets', () => {
   });
 });
 
+describe('when the replay cache cannot be reached', () => {
+  it('answers 503, never a 500 and never an unchecked call', async () => {
+    const { openSqliteStore } = jest.requireActual('../../src/store/sqlite') as typeof import('../../src/store/sqlite');
+    const broken = openSqliteStore(':memory:');
+    broken.rememberJti = async () => {
+      throw new Error('connection refused');
+    };
+    const { app: down } = testApp({}, { store: broken });
+    const res = await call(await bearer(SERVICE_PATH), SERVICE_PATH, down);
+    expect(res.status).toBe(503);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+});
+
 describe('logging of refusals', () => {
   it('records issuer and reason, never the token', async () => {
     const lines: string[] = [];
@@ -205,6 +227,9 @@ describeWithPostgres('replay across instances sharing one PostgreSQL database', 
       await expectRefused(token, SERVICE_PATH, b);
       const fresh = await signToken(SERVICE_PATH);
       expect((await call(`Bearer ${fresh}`, SERVICE_PATH, b)).status).toBe(200);
+      // PostgreSQL BIGINT holds the expiry: fractional and far-future exp values are bounded first.
+      expect((await call(await bearer(SERVICE_PATH, { claims: { exp: now() + 300.5 } }), SERVICE_PATH, b)).status).toBe(200);
+      expect((await call(await bearer(SERVICE_PATH, { claims: { exp: 1e20 } }), SERVICE_PATH, b)).status).toBe(200);
     } finally {
       await Promise.all([storeA.close(), storeB.close()]);
       await drop();

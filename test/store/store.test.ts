@@ -109,3 +109,22 @@ describe('openStore errors', () => {
     await expect(openStore('postgresql://cds:s3cret@127.0.0.1:1/none')).rejects.not.toThrow(/s3cret/);
   });
 });
+
+describeWithPostgres('PostgreSQL store when the database drops its connections', () => {
+  it('survives (no crash) and serves again once the pool reconnects', async () => {
+    const { url, drop } = await freshPostgresDatabase();
+    const store = await openStore(url);
+    try {
+      expect(await store.rememberJti('https://drop.example', 'before', Math.floor(Date.now() / 1000) + 60)).toBe(true);
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await admin.end();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await store.rememberJti('https://drop.example', 'after', Math.floor(Date.now() / 1000) + 60)).toBe(true);
+    } finally {
+      await store.close();
+      await drop();
+    }
+  });
+});

@@ -56,7 +56,9 @@ export async function signToken(urlPath: string, options: TokenOptions = {}): Pr
   };
   for (const [k, v] of Object.entries(claims)) if (v === undefined) delete claims[k];
   const key = options.key ?? (alg === 'ES384' ? es384.privateKey : rs384.privateKey);
-  return new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid: alg === 'ES384' ? ES384_KID : RS384_KID, ...options.header }).sign(key);
+  const header: Record<string, unknown> = { alg, typ: 'JWT', kid: alg === 'ES384' ? ES384_KID : RS384_KID, ...options.header };
+  for (const [k, v] of Object.entries(header)) if (v === undefined) delete header[k];
+  return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
 }
 
 export async function bearer(urlPath: string, options?: TokenOptions): Promise<string> {
