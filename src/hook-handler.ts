@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { CdsResponse, HookRequest } from './cds/types';
 import { renderCards } from './cards/render';
 import type { FhirLimits, SiteSettings } from './config/load';
@@ -16,10 +15,10 @@ import { checkExclusions } from './scenario/decide';
  * (prefetch, then the FHIR server), derive the facts, decide the scenario and render the cards.
  *
  * @example
- * const handleHook = createHookHandler(knowledge, config.site, config.fhir, logger);
- * const { cards } = await handleHook(service, request);
+ * const handleHook = createHookHandler(knowledge, config.site, config.fhir);
+ * const { cards } = await handleHook(service, request, logFields);
  */
-export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir: FhirLimits, logger?: Logger) {
+export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir: FhirLimits) {
   const classify = orderClassifier(knowledge);
   for (const service of knowledge.services) checkExclusions(knowledge.variant(service.variant));
   const settings = new Map<string, ClinicalSettings>(
@@ -29,7 +28,7 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     }),
   );
 
-  return async function handleHook(service: ServiceDefinition, request: HookRequest): Promise<CdsResponse> {
+  return async function handleHook(service: ServiceDefinition, request: HookRequest, log: Record<string, unknown> = {}): Promise<CdsResponse> {
     const variant = knowledge.variant(service.variant);
     if (ratedSelections(request.context, variant, knowledge, classify).length === 0) return { cards: [] };
 
@@ -38,21 +37,16 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     const decision = decide({ record, context: request.context, knowledge, variant, settings: settings.get(variant.id) as ClinicalSettings, now: Date.now(), classify });
     const { outcome } = decision;
 
-    logger?.info(
-      {
-        hookInstance: request.hookInstance,
-        variant: variant.id,
-        knowledge: knowledge.version,
-        outcome: outcome.status,
-        ...(outcome.status === 'does-not-apply' ? { reason: outcome.reason } : {}),
-        ...(outcome.status === 'insufficient-data' ? { missing: outcome.missing } : {}),
-        orders: decision.orders.length,
-        readFromServer,
-        failedReads: failures.map((f) => `${f.key}: ${f.reason}`),
-        recordMs: Date.now() - started,
-      },
-      'decision',
-    );
+    Object.assign(log, {
+      variant: variant.id,
+      outcome: outcome.status,
+      ...(outcome.status === 'does-not-apply' ? { reason: outcome.reason } : {}),
+      ...(outcome.status === 'insufficient-data' ? { missing: outcome.missing } : {}),
+      orders: decision.orders.length,
+      ...(readFromServer.length ? { readFromServer } : {}),
+      ...(failures.length ? { failedReads: failures.map((f) => `${f.key}: ${f.reason}`) } : {}),
+      recordMs: Date.now() - started,
+    });
     if (outcome.status === 'unreadable') {
       const why = failures.map((f) => `${f.key} (${f.reason})`).join('; ');
       throw new HttpError(412, 'incomplete', `the patient's record could not be read, so no rating is given: ${why}`, 'prefetch');

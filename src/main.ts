@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   let handleHook;
   try {
-    handleHook = createHookHandler(knowledge, config.site, config.fhir, logger);
+    handleHook = createHookHandler(knowledge, config.site, config.fhir);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     logger.fatal({ file: error.file, field: error.field }, error.message);

@@ -6,10 +6,14 @@ import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
 import { unauthorized, verifiedClient } from '../security/auth-middleware';
 import { HttpError } from './errors';
+
 import { parseHookRequest } from './hook-request';
 
-/** What answers a validated hook call: the engine, wrapped by record reading. */
-export type HookHandler = (service: ServiceDefinition, request: HookRequest) => Promise<CdsResponse>;
+/**
+ * What answers a validated hook call: the engine, wrapped by record reading. `log` collects what the call's
+ * single log line should say about the decision (never patient data).
+ */
+export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>) => Promise<CdsResponse>;
 
 /** POST /cds-services/{id}: validate, hand to the engine, answer `{cards}`. */
 export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler) {
@@ -18,6 +22,7 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
     const definition = knowledge.service(req.params.id);
     if (!definition) return next(new HttpError(404, 'not-found', `no CDS service with id "${req.params.id}"`, 'id'));
     let hookInstance: string | undefined;
+    const log: Record<string, unknown> = {};
     try {
       const request = parseHookRequest(req.body, definition, config);
       hookInstance = request.hookInstance;
@@ -28,15 +33,12 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
         unauthorized(res);
         return;
       }
-      const response = await handle(definition, request);
+      const response = await handle(definition, request, log);
       res.json(response);
-      logger.info(
-        { service: definition.id, hookInstance, knowledge: knowledge.version, cards: response.cards.length, ms: elapsedMs(started) },
-        'hook answered',
-      );
+      logger.info({ service: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: response.cards.length, ms: elapsedMs(started) }, 'hook answered');
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      logger.warn({ service: definition.id, hookInstance, status, ms: elapsedMs(started) }, 'hook refused');
+      // The error handler writes the call's one log line, with these fields.
+      res.locals.logFields = { service: definition.id, hookInstance, ...log, ms: elapsedMs(started) };
       next(error);
     }
   };

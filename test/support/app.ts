@@ -26,7 +26,7 @@ export function testApp(env: NodeJS.ProcessEnv = {}, parts: { store?: Store; log
   const { config } = loadConfig({ NODE_ENV: 'test', CDS_TRUSTED_ISSUERS: TEST_TRUST_FILE, ...env });
   const store = parts.store ?? openSqliteStore(':memory:');
   const logger = parts.logger ?? createLogger('silent');
-  const app = createApp({ config, knowledge: knowledge(), logger, store, handleHook: createHookHandler(knowledge(), config.site, config.fhir, logger) });
+  const app = createApp({ config, knowledge: knowledge(), logger, store, handleHook: createHookHandler(knowledge(), config.site, config.fhir) });
   return { app, config, store };
 }
 
