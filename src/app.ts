@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from './config/load';
 import { discoveryRoute } from './http/discovery';
-import { operationOutcome } from './http/errors';
+import { operationOutcome } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { feedbackRoute } from './http/feedback';
 import { jsonBody } from './http/json-body';

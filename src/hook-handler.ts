@@ -3,7 +3,7 @@ import { renderCards } from './cards/render';
 import type { FhirLimits, SiteSettings } from './config/load';
 import { decide, ratedSelections } from './engine';
 import type { ClinicalSettings } from './facts/types';
-import { HttpError } from './http/errors';
+import { HttpError } from './errors';
 import type { Knowledge } from './knowledge/knowledge';
 import type { ServiceDefinition, VariantDefinition } from './knowledge/types';
 import { orderClassifier } from './orders/classify';

@@ -29,7 +29,7 @@ export function initialNodesFact(ctx: FactContext, staging: StagingReading[], ch
     return kind === 'axillary-node-biopsy' || (kind !== undefined && axillary);
   });
 
-  const positives = [...positiveReadings.map((r) => ({ ref: r.ref, time: r.time, label: r.label })), ...nodeMetastases.map((c) => ({ ref: ref(c), time: firstTime(c.onsetDateTime, c.recordedDate), label: 'C77.3' })), ...positiveBiopsies.map((p) => ({ ref: ref(p), time: firstTime(p.performedDateTime, p.performedPeriod?.start), label: 'positive axillary node biopsy' }))];
+  const positives = [...positiveReadings.map((r) => ({ ref: r.ref, time: r.time, label: r.label })), ...nodeMetastases.map((c) => ({ ref: ref(c), time: firstTime(c.onsetDateTime, c.recordedDate), label: codingsOf(c.code)[0]?.code ?? 'nodal metastasis' })), ...positiveBiopsies.map((p) => ({ ref: ref(p), time: firstTime(p.performedDateTime, p.performedPeriod?.start), label: 'positive axillary node biopsy' }))];
   if (positives.length > 0) {
     const first = positives[0];
     return { value: 'node-positive', date: isoDate(first.time), detail: [...new Set(positives.map((p) => p.label))].join(', '), evidence: positives.map((p) => p.ref) };

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError, operationOutcome } from './errors';
+import { HttpError, operationOutcome } from '../errors';
 
 /** Last middleware: every failure leaves as JSON (an OperationOutcome), never as an HTML stack trace. */
 export function errorHandler(logger: Logger) {

@@ -4,7 +4,7 @@ import type { Knowledge } from '../knowledge/knowledge';
 import { describeSchemaError, validator } from '../schemas';
 import { verifiedClient } from '../security/auth-middleware';
 import type { FeedbackRow, Store } from '../store/store';
-import { HttpError } from './errors';
+import { HttpError } from '../errors';
 
 const feedbackSchema = validator('cds-hooks/feedback.schema.json');
 

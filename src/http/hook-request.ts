@@ -4,7 +4,7 @@ import { serverUrlProblem } from '../config/urls';
 import type { HookRequest } from '../cds/types';
 import type { ServiceDefinition } from '../knowledge/types';
 import { describeSchemaError, validator } from '../schemas';
-import { HttpError } from './errors';
+import { HttpError } from '../errors';
 
 const requestSchema = validator('cds-hooks/request.schema.json');
 const contextSchemas = {

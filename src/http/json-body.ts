@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HttpError } from './errors';
+import { HttpError } from '../errors';
 
 interface BodyParserError extends Error {
   type?: string;

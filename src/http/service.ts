@@ -5,7 +5,7 @@ import type { CdsResponse, HookRequest } from '../cds/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
 import { unauthorized, verifiedClient } from '../security/auth-middleware';
-import { HttpError } from './errors';
+import { HttpError } from '../errors';
 
 import { parseHookRequest } from './hook-request';
 

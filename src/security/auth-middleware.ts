@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError, operationOutcome } from '../http/errors';
+import { HttpError, operationOutcome } from '../errors';
 import { JwtRefused, StoreUnavailable, verifyCdsJwt, type VerifiedClient, type VerifyOptions } from './verify';
 
 /**
