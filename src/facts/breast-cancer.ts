@@ -1,4 +1,4 @@
-import { codingsOf, firstTime, isoDate, ref } from './fhir-values';
+import { codingsOf, firstTime, isoDate, ref, statusIn } from './fhir-values';
 import { isCurrent, statusCode } from './conditions';
 import type { BreastCancerStatus, Fact, FactContext } from './types';
 
@@ -11,6 +11,7 @@ const PRIMARY_MEANINGS = ['breast-cancer-female', 'breast-cancer', 'breast-cance
  */
 export function breastCancerFact(ctx: FactContext): Fact<BreastCancerStatus> {
   const { record, knowledge } = ctx;
+  const { statuses } = knowledge;
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
   const primary = record.conditions.filter((c) => {
     const meaning = diagnoses.match(codingsOf(c.code))?.meaning;
@@ -19,15 +20,15 @@ export function breastCancerFact(ctx: FactContext): Fact<BreastCancerStatus> {
   // US Core makes verificationStatus optional: an unstated one is confirmed by a biopsy or histology on record, else unknown.
   const unstated = primary.filter((c) => statusCode(c.verificationStatus) === undefined);
   const proven = unstated.length > 0 && biopsyEvidenceFact(ctx).value === 'biopsy';
-  const confirmed = primary.filter((c) => statusCode(c.verificationStatus) === 'confirmed' || (proven && unstated.includes(c)));
-  const recurrent = confirmed.filter((c) => ['recurrence', 'relapse'].includes(statusCode(c.clinicalStatus) ?? ''));
+  const confirmed = primary.filter((c) => statusIn(statuses.condition.confirmed, statusCode(c.verificationStatus)) || (proven && unstated.includes(c)));
+  const recurrent = confirmed.filter((c) => statusIn(statuses.condition.recurrence, statusCode(c.clinicalStatus)));
   if (recurrent.length > 0) return dated('recurrence', recurrent);
-  const current = confirmed.filter((c) => isCurrent(c));
+  const current = confirmed.filter((c) => isCurrent(c, statuses));
   if (current.length > 0) {
     const codes = current.flatMap((c) => codingsOf(c.code).slice(0, 1).map((coding) => coding.code));
     return { ...dated('confirmed', current), detail: [...new Set(codes)].join(', ') };
   }
-  const unknown = unstated.filter((c) => isCurrent(c));
+  const unknown = unstated.filter((c) => isCurrent(c, statuses));
   if (unknown.length > 0) return { ...dated('unconfirmed', unknown), detail: 'verification status not recorded' };
   return { value: 'none', evidence: [] };
 }
@@ -35,7 +36,7 @@ export function breastCancerFact(ctx: FactContext): Fact<BreastCancerStatus> {
 /** Breast biopsies and histology evidence on the diagnosis, listed beside it. */
 export function biopsyEvidenceFact({ record, knowledge }: FactContext): Fact<'biopsy' | 'none'> {
   const biopsy = knowledge.valueSet('biopsy');
-  const procedures = record.procedures.filter((p) => p.status === 'completed' && biopsy.match(codingsOf(p.code))?.meaning === 'breast-biopsy');
+  const procedures = record.procedures.filter((p) => statusIn(knowledge.statuses.procedure.performed, p.status) && biopsy.match(codingsOf(p.code))?.meaning === 'breast-biopsy');
   const histology = record.conditions.filter((c) => Array.isArray(c.evidence) && c.evidence.some((e) => (e?.code ?? []).length > 0 || (e?.detail ?? []).length > 0));
   const evidence = [...procedures.map(ref), ...histology.map(ref)];
   if (evidence.length === 0) return { value: 'none', evidence: [] };

@@ -1,12 +1,7 @@
 import type { Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationRequest, Procedure } from 'fhir/r4';
 import { medicationRef, type PatientRecord } from '../record/patient-record';
-import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref } from './fhir-values';
+import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref, statusIn } from './fhir-values';
 import type { ChemotherapyFact, ChemotherapyStatus, FactContext } from './types';
-
-const IGNORED_PROCEDURE = new Set(['preparation', 'not-done', 'entered-in-error']);
-const GIVEN = new Set(['completed', 'in-progress']);
-const ENDED = new Set(['completed', 'stopped']);
-const ACTIVE_REQUEST = new Set(['active', 'on-hold']);
 
 export interface ChemotherapyCourse {
   status: ChemotherapyStatus;
@@ -33,6 +28,7 @@ interface Span {
  * doses. Treatment that ended long before the diagnosis belongs to an earlier cancer and is left out.
  */
 export function chemotherapyCourse({ record, knowledge, variant, settings, now }: FactContext, diagnosedAt: number | undefined): ChemotherapyCourse {
+  const { procedure: P, medicationAdministration: MA, medicationRequest: MR } = knowledge.statuses;
   const procedureCodes = knowledge.valueSet('chemotherapy-procedures');
   const drugs = knowledge.valueSet('antineoplastic-drugs');
   const isCytotoxic = (resource: MedicationAdministration | MedicationRequest): boolean => drugs.matchAll(medicationCodings(resource, record)).some((m) => m.meaning === 'cytotoxic');
@@ -40,10 +36,10 @@ export function chemotherapyCourse({ record, knowledge, variant, settings, now }
   const current = (span: Span) => earliest === undefined || dayOf(span.end ?? span.start ?? Number.POSITIVE_INFINITY) >= earliest;
 
   const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy';
-  const procedures = record.procedures.filter((p) => !IGNORED_PROCEDURE.has(String(p.status)) && isChemoProcedure(p)).map((p) => ({ p, ...procedureSpan(p) })).filter(current);
-  const doses = record.medicationAdministrations.filter((a) => GIVEN.has(String(a.status)) && isCytotoxic(a)).map((a) => ({ a, start: doseTime(a) })).filter(current);
-  const requests = record.medicationRequests.filter((r) => (ENDED.has(String(r.status)) || ACTIVE_REQUEST.has(String(r.status))) && isCytotoxic(r)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
-  const planned = record.procedures.filter((p) => p.status === 'preparation' && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
+  const procedures = record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isChemoProcedure(p)).map((p) => ({ p, ...procedureSpan(p) })).filter(current);
+  const doses = record.medicationAdministrations.filter((a) => statusIn(MA.given, a.status) && isCytotoxic(a)).map((a) => ({ a, start: doseTime(a) })).filter(current);
+  const requests = record.medicationRequests.filter((r) => (statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)) && isCytotoxic(r)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
+  const planned = record.procedures.filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
 
   const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.a)), ...requests.map((s) => ref(s.r))];
   const intents = new Set<string>();
@@ -61,12 +57,12 @@ export function chemotherapyCourse({ record, knowledge, variant, settings, now }
   const lastDose = doseTimes.length ? Math.max(...doseTimes) : undefined;
   const course = (status: ChemotherapyStatus, why: string, end?: number): ChemotherapyCourse => ({ status, start, end, intents, evidence, why });
 
-  const activeRequests = requests.filter((s) => ACTIVE_REQUEST.has(String(s.r.status)));
-  const endedCourses = courses.filter((s) => ENDED.has(String(s.p.status)) || s.end !== undefined);
-  const endedRequests = requests.filter((s) => ENDED.has(String(s.r.status)));
+  const activeRequests = requests.filter((s) => statusIn(MR.active, s.r.status));
+  const endedCourses = courses.filter((s) => statusIn(P.ended, s.p.status) || s.end !== undefined);
+  const endedRequests = requests.filter((s) => statusIn(MR.ended, s.r.status));
   const recordedEnd = maxOf([...endedCourses.map((s) => s.end), ...endedRequests.map((s) => s.end)]);
 
-  if (procedures.some((s) => s.p.status === 'in-progress')) return course('in-progress', 'a chemotherapy procedure is in progress');
+  if (procedures.some((s) => statusIn(P.inProgress, s.p.status))) return course('in-progress', 'a chemotherapy procedure is in progress');
   if (planned.length > 0) return course('in-progress', 'a further chemotherapy session is planned');
   if (activeRequests.some((s) => (s.end !== undefined && s.end > now) || (s.start !== undefined && s.start > now))) {
     return course('in-progress', 'an active chemotherapy request runs into the future');

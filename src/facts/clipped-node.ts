@@ -1,4 +1,4 @@
-import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
+import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref, statusIn } from './fhir-values';
 import type { Fact, FactContext } from './types';
 
 /** An axillary node marker (clip) placed before chemotherapy. A breast biopsy clip is not one. */
@@ -6,7 +6,7 @@ export function clippedNodeFact({ record, knowledge }: FactContext, chemoStart: 
   const markers = knowledge.valueSet('localization-markers');
   const bodySites = knowledge.valueSet('body-sites');
   const clips = record.procedures.filter((p) => {
-    if (p.status !== 'completed') return false;
+    if (!statusIn(knowledge.statuses.procedure.performed, p.status)) return false;
     const match = markers.match(codingsOf(p.code));
     if (!match || !('requiresBodySite' in match.entry) || !match.entry.requiresBodySite) return false;
     const sites = bodySites.matchAll(codingsOfAll(p.bodySite)).map((m) => m.meaning);

@@ -17,6 +17,11 @@ export function freeTextOf(concept: unknown): string {
   return typeof text === 'string' ? text : '';
 }
 
+/** Whether a resource's status (any type, possibly missing) is one of `codes` from hooks/record-statuses.json. */
+export function statusIn(codes: readonly string[], status: unknown): boolean {
+  return typeof status === 'string' && codes.includes(status);
+}
+
 export function codingsOf(concept: unknown): CodingValue[] {
   const coding = (concept as { coding?: unknown })?.coding;
   if (!Array.isArray(coding)) return [];

@@ -1,4 +1,4 @@
-import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
+import { codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref, statusIn } from './fhir-values';
 import { isAsserted } from './conditions';
 import { isInitialClinical, type StagingReading } from './staging';
 import type { Fact, FactContext, InitialNodes } from './types';
@@ -18,12 +18,12 @@ export function initialNodesFact(ctx: FactContext, staging: StagingReading[], ch
     (r) => r.category === 'N' && (isInitialClinical(r) || r.prefix === 'p') && criteria.positive.includes(r.value) && (r.time === undefined || onOrBefore(r.time, chemoStart)),
   );
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
-  const nodeMetastases = record.conditions.filter((c) => isAsserted(c) && diagnoses.match(codingsOf(c.code))?.meaning === 'axillary-node-metastasis');
+  const nodeMetastases = record.conditions.filter((c) => isAsserted(c, knowledge.statuses) && diagnoses.match(codingsOf(c.code))?.meaning === 'axillary-node-metastasis');
   const biopsies = knowledge.valueSet('biopsy');
   const bodySites = knowledge.valueSet('body-sites');
   const outcomes = knowledge.valueSet('procedure-outcomes');
   const positiveBiopsies = record.procedures.filter((p) => {
-    if (p.status !== 'completed' || outcomes.match(codingsOf(p.outcome))?.meaning !== 'positive') return false;
+    if (!statusIn(knowledge.statuses.procedure.performed, p.status) || outcomes.match(codingsOf(p.outcome))?.meaning !== 'positive') return false;
     const kind = biopsies.match(codingsOf(p.code))?.meaning;
     const axillary = bodySites.matchAll(codingsOfAll(p.bodySite)).some((m) => m.meaning === 'axilla');
     return kind === 'axillary-node-biopsy' || (kind !== undefined && axillary);

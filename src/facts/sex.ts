@@ -3,15 +3,15 @@ import { asArray } from './fhir-values';
 import type { Fact, FactContext, Sex } from './types';
 
 const BIRTH_SEX_URL = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex';
-const BIRTH_SEX: Record<string, Sex> = { F: 'female', M: 'male' };
 
 /** Sex from Patient.gender, falling back to US Core birth sex when gender says nothing. */
-export function sexFact({ record }: FactContext): Fact<Sex> {
+export function sexFact({ record, knowledge }: FactContext): Fact<Sex> {
   const patient = record.patient;
   if (!patient) return { value: 'unknown', evidence: [] };
   const evidence = [`Patient/${patient.id}`];
   if (patient.gender === 'female' || patient.gender === 'male') return { value: patient.gender, evidence };
   const birthSex = asArray<Extension>(patient.extension).find((e) => e?.url === BIRTH_SEX_URL)?.valueCode;
-  if (birthSex && BIRTH_SEX[birthSex]) return { value: BIRTH_SEX[birthSex], detail: `birth sex ${birthSex}`, evidence };
+  const fromBirthSex = typeof birthSex === 'string' ? knowledge.statuses.birthSex[birthSex] : undefined;
+  if (fromBirthSex) return { value: fromBirthSex, detail: `birth sex ${birthSex}`, evidence };
   return { value: patient.gender === 'other' ? 'other' : 'unknown', evidence };
 }

@@ -1,9 +1,8 @@
 import type { Observation } from 'fhir/r4';
 import type { Knowledge } from '../knowledge/knowledge';
-import { codingsOf, firstTime, ref } from './fhir-values';
+import { codingsOf, firstTime, ref, statusIn } from './fhir-values';
 
 const AJCC = 'http://cancerstaging.org';
-const VALID_STATUSES = new Set(['final', 'amended', 'corrected']);
 const NOTATION = /^(yc|yp|c|p|r|a)?([TNM])(X|is|\d)/i;
 
 export type StagingPrefix = 'c' | 'p' | 'yc' | 'yp' | 'r' | 'a' | '';
@@ -29,7 +28,7 @@ export function stagingReadings(observations: Observation[], knowledge: Knowledg
   const values = knowledge.valueSet('staging-values');
   const readings: StagingReading[] = [];
   for (const obs of observations) {
-    if (!VALID_STATUSES.has(String(obs.status))) continue;
+    if (!statusIn(knowledge.statuses.observation.stagingUsable, obs.status)) continue;
     const kind = codes.match(codingsOf(obs.code))?.meaning;
     if (!kind) continue;
     const [kindName, kindCategory] = kind.split(/-(?=[TNM]$)/);

@@ -1,9 +1,8 @@
-import { codingsOf, dayOf, firstTime, isoDate, onOrBefore, ref } from './fhir-values';
+import { codingsOf, dayOf, firstTime, isoDate, onOrBefore, ref, statusIn } from './fhir-values';
 import type { SizeReading } from './tumour-size';
 import { isPathological, type StagingReading } from './staging';
 import type { FactContext } from './types';
 
-const DONE = new Set(['completed', 'in-progress']);
 
 export interface SurgeryFindings {
   /** Breast or axillary surgery dated on or before the start of chemotherapy (makes it adjuvant). */
@@ -23,7 +22,7 @@ export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined
   const before: string[] = [];
   const since: { ref: string; time?: number }[] = [];
   for (const p of ctx.record.procedures) {
-    if (!DONE.has(String(p.status)) || !surgeryCodes.match(codingsOf(p.code))) continue;
+    if (!statusIn(ctx.knowledge.statuses.procedure.done, p.status) || !surgeryCodes.match(codingsOf(p.code))) continue;
     const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
     // Surgery long before this diagnosis treated an earlier cancer (or a benign lesion): not this course's.
     if (time !== undefined && earliest !== undefined && dayOf(time) < earliest) continue;

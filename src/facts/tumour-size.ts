@@ -1,6 +1,6 @@
 import type { Observation, ObservationComponent } from 'fhir/r4';
 import type { Knowledge } from '../knowledge/knowledge';
-import { asArray, codingsOf, firstTime, ref } from './fhir-values';
+import { asArray, codingsOf, firstTime, ref, statusIn } from './fhir-values';
 
 const TO_MM: Record<string, number> = { mm: 1, cm: 10 };
 
@@ -17,7 +17,7 @@ export function sizeReadings(observations: Observation[], knowledge: Knowledge):
   const sizes = knowledge.valueSet('tumour-size');
   const readings: SizeReading[] = [];
   for (const obs of observations) {
-    if (obs.status === 'entered-in-error' || obs.status === 'cancelled') continue;
+    if (statusIn(knowledge.statuses.observation.withdrawn, obs.status)) continue;
     if (sizes.match(codingsOf(obs.code))?.meaning !== 'tumour-size') continue;
     const longest = asArray<ObservationComponent>(obs.component).find((c) => sizes.match(codingsOf(c?.code))?.meaning === 'longest-dimension');
     const mm = toMm(longest?.valueQuantity ?? obs.valueQuantity);

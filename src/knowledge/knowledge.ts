@@ -1,6 +1,6 @@
 import type { CodeSystems } from './code-systems';
 import { KnowledgeError } from './errors';
-import type { CardTemplate, CardWording, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
+import type { CardTemplate, CardWording, RecordStatuses, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
 import type { ValueSetIndex } from './value-set-index';
 
 export interface KnowledgeParts {
@@ -14,6 +14,7 @@ export interface KnowledgeParts {
   services: ServiceDefinition[];
   cards: Map<string, CardTemplate>;
   wording: CardWording;
+  statuses: RecordStatuses;
   siteOrderCodes?: SiteOrderCodesFile;
 }
 
@@ -27,6 +28,8 @@ export class Knowledge {
   readonly services: readonly ServiceDefinition[];
   readonly siteOrderCodes?: SiteOrderCodesFile;
   readonly wording: CardWording;
+  /** What FHIR status codes mean to the engine (hooks/record-statuses.json). */
+  readonly statuses: RecordStatuses;
   private readonly procedures: Map<string, ProcedureDefinition>;
   private readonly valueSets: Map<string, ValueSetIndex>;
   private readonly variants: Map<string, VariantDefinition>;
@@ -41,6 +44,7 @@ export class Knowledge {
     this.services = parts.services;
     this.siteOrderCodes = parts.siteOrderCodes;
     this.wording = parts.wording;
+    this.statuses = parts.statuses;
     this.procedures = new Map(parts.procedures.map((p) => [p.key, p]));
     this.valueSets = parts.valueSets;
     this.variants = parts.variants;

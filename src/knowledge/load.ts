@@ -13,6 +13,7 @@ import type {
   CodeSystemsFile,
   Manifest,
   ProcedureDefinition,
+  RecordStatuses,
   ServiceDefinition,
   SiteOrderCodesFile,
   ValueSetFile,
@@ -66,6 +67,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   const reader = new FileReader(root);
 
   const manifest = reader.read<Manifest>('hooks/knowledge.json', 'knowledge/manifest.schema.json');
+  const statuses = reader.read<RecordStatuses>('hooks/record-statuses.json', 'knowledge/record-statuses.schema.json');
   const codeSystems = new CodeSystems(reader.read<CodeSystemsFile>('hooks/code-systems.json', 'knowledge/code-systems.schema.json'));
   const procedures = reader.read<{ procedures: ProcedureDefinition[] }>('hooks/procedures.json', 'knowledge/procedures.schema.json').procedures;
   const procedureKeys = new Set(procedures.map((p) => p.key));
@@ -139,6 +141,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     services,
     cards,
     wording,
+    statuses,
     siteOrderCodes,
   });
 }

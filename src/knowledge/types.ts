@@ -144,6 +144,17 @@ export interface SiteOrderCodesFile {
   codes: { system: string; code: string; display: string; procedure: string; note?: string }[];
 }
 
+/** hooks/record-statuses.json: what FHIR status codes mean to the engine. */
+export interface RecordStatuses {
+  version: string;
+  condition: { confirmed: string[]; withdrawn: string[]; recurrence: string[]; notCurrent: string[] };
+  observation: { stagingUsable: string[]; withdrawn: string[] };
+  procedure: { performed: string[]; done: string[]; inProgress: string[]; ended: string[]; planned: string[]; notPerformed: string[] };
+  medicationAdministration: { given: string[] };
+  medicationRequest: { ended: string[]; active: string[] };
+  birthSex: Record<string, 'female' | 'male' | 'other' | 'unknown'>;
+}
+
 export interface Manifest {
   version: string;
   title: string;

@@ -1,6 +1,7 @@
 import type { Bundle, FhirResource, MedicationAdministration, Observation, Procedure } from 'fhir/r4';
 import { patientBundle } from '../../fhir-fixtures/build';
 import { checkExclusions, decideScenario } from '../../src/scenario/decide';
+import { knowledge } from '../support/app';
 import { decideFor, VARIANT } from '../support/engine';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -233,10 +234,14 @@ describe('findings of the clinical review', () => {
     expect(decideFor(edited('pos-mcode', () => false, [pN1])).outcome).toMatchObject({ reason: 'node-positive', evidence: ['Observation/pn1'] });
   });
 
-  it('preliminary staging is not used', () => {
+  it('preliminary staging is not used, as hooks/record-statuses.json says; listing it there changes that', () => {
     const bundle = patientBundle('pos-mcode');
     resource<Observation>(bundle, 'pos-mcode-cn').status = 'preliminary';
     expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['initial-nodal-status'] });
+    const base = knowledge();
+    const statuses = { ...base.statuses, observation: { ...base.statuses.observation, stagingUsable: [...base.statuses.observation.stagingUsable, 'preliminary'] } };
+    const edited = Object.assign(Object.create(Object.getPrototypeOf(base)), base, { statuses });
+    expect(decideFor(bundle, ['fdg-pet-ct'], { knowledge: edited }).outcome.status).toBe('applies');
   });
 
   it('when chemotherapy records cannot be read, a T1 is not taken as the size at diagnosis', () => {

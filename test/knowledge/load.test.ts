@@ -75,6 +75,7 @@ describe('loadKnowledge refuses a broken file, naming file and field', () => {
     ['a service for an unknown variant', 'hooks/services/axilla-imaging-order-select.json', (d: any) => ((d.variant = 'acr-286-v99'), d), 'hooks/services/axilla-imaging-order-select.json', 'variant', /not defined/],
     ['an unknown card placeholder', 'cards/kinds/may-be-appropriate.json', (d: any) => ((d.summary = '{{procedur}} may be appropriate'), d), 'cards/kinds/may-be-appropriate.json', 'summary', /placeholder/],
     ['a card summary over 139 characters', 'cards/kinds/may-be-appropriate.json', (d: any) => ((d.summary = 'x'.repeat(140)), d), 'cards/kinds/may-be-appropriate.json', 'summary', /140|139|more than/],
+    ['a record-status group missing', 'hooks/record-statuses.json', (d: any) => (delete d.procedure, d), 'hooks/record-statuses.json', 'procedure', /required/],
     ['a suggestion of an unknown procedure', 'cards/kinds/usually-not-appropriate-replace.json', (d: any) => ((d.suggestions[0].procedure = 'ct-chest'), d), 'cards/kinds/usually-not-appropriate-replace.json', 'suggestions[0].procedure', /not a key/],
   ])('%s', (_name, file, edit, expectedFile, expectedField, message) => {
     const error = loadError(brokenCopy(file as string, edit as (d: any) => any));

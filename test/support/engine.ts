@@ -3,6 +3,7 @@ import { draftOrder, patientBundle, patientOf } from '../../fhir-fixtures/build'
 import type { OrderContext } from '../../src/cds/types';
 import { decide, type Decision } from '../../src/engine';
 import type { ClinicalSettings } from '../../src/facts/types';
+import type { Knowledge } from '../../src/knowledge/knowledge';
 import { orderClassifier } from '../../src/orders/classify';
 import { buildRecord, type RecordType } from '../../src/record/patient-record';
 import { knowledge } from './app';
@@ -26,14 +27,14 @@ export function orderContext(bundle: Bundle, orders: string[], selected = orders
 export function decideFor(
   patient: string | Bundle,
   orders: string[] = ['fdg-pet-ct'],
-  options: { settings?: Partial<ClinicalSettings>; unavailable?: RecordType[]; now?: number } = {},
+  options: { settings?: Partial<ClinicalSettings>; unavailable?: RecordType[]; now?: number; knowledge?: Knowledge } = {},
 ): Decision {
   const bundle = typeof patient === 'string' ? patientBundle(patient) : patient;
   const resources = (bundle.entry ?? []).map((e) => e.resource as FhirResource);
   return decide({
     record: buildRecord(resources, options.unavailable),
     context: orderContext(bundle, orders),
-    knowledge: knowledge(),
+    knowledge: options.knowledge ?? knowledge(),
     variant: VARIANT(),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     now: options.now ?? Date.now(),
