@@ -43,9 +43,11 @@ export function decide(input: {
   settings: ClinicalSettings;
   now: number;
   classify: (resource: unknown) => Classification;
+  /** The rated selections, when the caller already has them (`ratedSelections`). */
+  orders?: RatedOrder[];
 }): Decision {
   const { record, context, knowledge, variant, settings, now, classify } = input;
-  const orders = ratedSelections(context, variant, knowledge, classify);
+  const orders = input.orders ?? ratedSelections(context, variant, knowledge, classify);
   const draftedProcedures = new Set<string>();
   for (const entry of context.draftOrders.entry ?? []) {
     const procedure = classify(entry.resource).procedure;

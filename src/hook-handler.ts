@@ -30,11 +30,12 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
 
   return async function handleHook(service: ServiceDefinition, request: HookRequest, log: Record<string, unknown> = {}): Promise<CdsResponse> {
     const variant = knowledge.variant(service.variant);
-    if (ratedSelections(request.context, variant, knowledge, classify).length === 0) return { cards: [] };
+    const orders = ratedSelections(request.context, variant, knowledge, classify);
+    if (orders.length === 0) return { cards: [] };
 
     const started = Date.now();
     const { record, failures, readFromServer } = await collectRecord(request, service, knowledge, fhir);
-    const decision = decide({ record, context: request.context, knowledge, variant, settings: settings.get(variant.id) as ClinicalSettings, now: Date.now(), classify });
+    const decision = decide({ record, context: request.context, knowledge, variant, settings: settings.get(variant.id) as ClinicalSettings, now: Date.now(), classify, orders });
     const { outcome } = decision;
 
     Object.assign(log, {

@@ -27,16 +27,17 @@ export const APPROPRIATENESS_EXTENSION = 'axilla-cds.appropriateness';
  */
 export function renderCards(decision: Decision, context: OrderContext, knowledge: Knowledge, settings: CardSettings): CdsCard[] {
   const { outcome } = decision;
-  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings));
-  if (outcome.status === 'insufficient-data' && settings.insufficientDataCards) {
-    return decision.orders.map((o) => insufficientDataCard(decision, o, outcome.missing, knowledge));
-  }
-  return [];
+  const wantsCards = outcome.status === 'applies' || (outcome.status === 'insufficient-data' && settings.insufficientDataCards);
+  if (!wantsCards) return [];
+  // The facts read the same on every card of the call: written once.
+  const facts = factsMarkdown(decision.facts, knowledge.wording);
+  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts));
+  return decision.orders.map((o) => insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts));
 }
 
-function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings): CdsCard {
+function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings, facts: string): CdsCard {
   const template = knowledge.card(rated.rating.card);
-  const values = placeholders(decision, rated, knowledge);
+  const values = placeholders(decision, rated, knowledge, facts);
   const detail = template.detail.map((d) => fill(d, values));
   const note = decision.facts.clippedNode ? template.notes?.clippedNode : template.notes?.noClippedNode;
   if (note) detail.push(fill(note, values));
@@ -60,11 +61,11 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
   };
 }
 
-function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: string[], knowledge: Knowledge): CdsCard {
+function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: string[], knowledge: Knowledge, facts: string): CdsCard {
   const template = knowledge.card('insufficient-data');
   const words = knowledge.wording.missing;
   const values = {
-    ...placeholders(decision, rated, knowledge),
+    ...placeholders(decision, rated, knowledge, facts),
     missing: missing.map((m) => `- ${words[m].long}`).join('\n'),
     missingShort: missing.map((m) => words[m].short).join(' and '),
   };
@@ -79,7 +80,7 @@ function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: st
   };
 }
 
-function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledge): Record<string, string> {
+function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledge, facts: string): Record<string, string> {
   const procedure = knowledge.procedure(rated.procedure);
   const { variant } = decision;
   return {
@@ -89,7 +90,7 @@ function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledg
     radiation: `${rated.rating.radiation.level} ${rated.rating.radiation.adultDose}`,
     dose: rated.rating.radiation.adultDose,
     variantTitle: `${variant.topic.title}, variant ${variant.variant}`,
-    facts: factsMarkdown(decision.facts, knowledge.wording),
+    facts,
     clipEvidence: (decision.facts.clippedNode?.evidence ?? []).join(', ') + (decision.facts.clippedNode?.date ? `, ${decision.facts.clippedNode.date}` : ''),
   };
 }

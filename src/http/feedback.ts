@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Knowledge } from '../knowledge/knowledge';
-import { describeSchemaError, validator } from '../schemas';
+import { validator } from '../schemas';
 import { verifiedClient } from '../security/auth-middleware';
 import type { FeedbackRow, Store } from '../store/store';
 import { HttpError } from '../errors';
+import { schemaRefusal } from './schema-refusal';
 
 const feedbackSchema = validator('cds-hooks/feedback.schema.json');
 
@@ -25,10 +26,7 @@ export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger
     try {
       const service = knowledge.service(req.params.id);
       if (!service) throw new HttpError(404, 'not-found', `no CDS service with id "${req.params.id}"`, 'id');
-      if (!feedbackSchema(req.body)) {
-        const problem = describeSchemaError(feedbackSchema.errors![0]);
-        throw new HttpError(400, feedbackSchema.errors![0].keyword === 'required' ? 'required' : 'invalid', `${problem.field || 'request body'} ${problem.message}`, problem.field || undefined);
-      }
+      if (!feedbackSchema(req.body)) throw schemaRefusal(feedbackSchema.errors![0]);
       const items = (req.body as { feedback: FeedbackItem[] }).feedback;
       const issuer = verifiedClient(res)?.issuer ?? 'unknown';
       const rows: FeedbackRow[] = items.map((item) => ({

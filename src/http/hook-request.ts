@@ -3,7 +3,8 @@ import type { Config } from '../config/load';
 import { serverUrlProblem } from '../config/urls';
 import type { HookRequest } from '../cds/types';
 import type { ServiceDefinition } from '../knowledge/types';
-import { describeSchemaError, validator } from '../schemas';
+import { validator } from '../schemas';
+import { schemaRefusal } from './schema-refusal';
 import { HttpError } from '../errors';
 
 const requestSchema = validator('cds-hooks/request.schema.json');
@@ -22,13 +23,13 @@ export function parseHookRequest(body: unknown, service: ServiceDefinition, conf
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new HttpError(400, 'structure', 'request body must be a JSON object');
   }
-  if (!requestSchema(body)) throw schemaError(requestSchema.errors![0], '');
+  if (!requestSchema(body)) throw schemaRefusal(requestSchema.errors![0]);
   const request = body as HookRequest;
   if (request.hook !== service.hook) {
     throw new HttpError(400, 'invalid', `hook must be "${service.hook}" for service ${service.id} (got "${request.hook}")`, 'hook');
   }
   const validateContext = contextSchemas[service.hook];
-  if (!validateContext(request.context)) throw schemaError(validateContext.errors![0], 'context');
+  if (!validateContext(request.context)) throw schemaRefusal(validateContext.errors![0], 'context');
 
   if (request.fhirServer !== undefined) {
     // https:// always; http:// for loopback hosts (local simulators), and for any host outside production (sandboxes).
@@ -56,10 +57,4 @@ function canParse(url: string): boolean {
 
 function allDraftOrderRefs(bundle: Bundle): string[] {
   return (bundle.entry ?? []).flatMap((e) => (e.resource?.id ? [`${e.resource.resourceType}/${e.resource.id}`] : []));
-}
-
-function schemaError(error: Parameters<typeof describeSchemaError>[0], root: string): HttpError {
-  const problem = describeSchemaError(error, root);
-  const code = error.keyword === 'required' ? 'required' : 'invalid';
-  return new HttpError(400, code, `${problem.field || 'request body'} ${problem.message}`, problem.field || undefined);
 }

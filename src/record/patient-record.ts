@@ -19,6 +19,15 @@ export interface PatientRecord {
   unavailable: Set<RecordType>;
 }
 
+/** Where each searched resource type goes in a record. */
+const LISTS: Partial<Record<string, 'conditions' | 'observations' | 'procedures' | 'medicationAdministrations' | 'medicationRequests'>> = {
+  Condition: 'conditions',
+  Observation: 'observations',
+  Procedure: 'procedures',
+  MedicationAdministration: 'medicationAdministrations',
+  MedicationRequest: 'medicationRequests',
+};
+
 /** Sorts resources into a record, keeping the first of any duplicate `Type/id` (a superset from the server is fine). */
 export function buildRecord(resources: Iterable<FhirResource>, unavailable: Iterable<RecordType> = []): PatientRecord {
   const record: PatientRecord = {
@@ -36,30 +45,12 @@ export function buildRecord(resources: Iterable<FhirResource>, unavailable: Iter
     const key = `${resource.resourceType}/${resource.id ?? `#${seen.size}`}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    switch (resource.resourceType) {
-      case 'Patient':
-        record.patient ??= resource;
-        break;
-      case 'Condition':
-        record.conditions.push(resource);
-        break;
-      case 'Observation':
-        record.observations.push(resource);
-        break;
-      case 'Procedure':
-        record.procedures.push(resource);
-        break;
-      case 'MedicationAdministration':
-        record.medicationAdministrations.push(resource);
-        break;
-      case 'MedicationRequest':
-        record.medicationRequests.push(resource);
-        break;
-      case 'Medication':
-        if (resource.id) record.medications.set(`Medication/${resource.id}`, resource);
-        break;
-      default:
-        break;
+    if (resource.resourceType === 'Patient') record.patient ??= resource;
+    else if (resource.resourceType === 'Medication') {
+      if (resource.id) record.medications.set(`Medication/${resource.id}`, resource);
+    } else {
+      const list = LISTS[resource.resourceType];
+      if (list) (record[list] as FhirResource[]).push(resource);
     }
   }
   return record;
