@@ -13,6 +13,8 @@ export interface ValueSetEntry {
   inactive?: boolean;
   ingredient?: string;
   requiresBodySite?: string;
+  /** Generic code: gives way to another coding of the same resource whose meaning is listed here. */
+  yieldsTo?: string[];
 }
 
 export interface ValueSetPrefix {
