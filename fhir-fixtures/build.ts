@@ -7,7 +7,8 @@ import type { Bundle, FhirResource, Patient } from 'fhir/r4';
  * Turns the fixture files into concrete FHIR and hook requests.
  *
  * Fixture dates are tokens relative to "now", so the suite never expires:
- * `"{{date:-180}}"` is the date 180 days ago, `"{{dateTime:-180}}"` that day at 10:00:00Z;
+ * `"{{date:-180}}"` is the date 180 days ago, `"{{dateTime:-180}}"` that day at 10:00:00Z,
+ * `"{{dateTime:-21@23:30:00-05:00}}"` that day at 23:30 local time with a -05:00 offset (the date as written);
  * in orders, `"{{patient}}"` is `Patient/<id>` of the patient the order is used with.
  *
  * @example
@@ -23,6 +24,12 @@ export interface ExpectedOutcome {
   reason?: string;
   missing?: string[];
   clippedNode?: boolean;
+  /** The kind of real-world record the fixture stands for (e.g. "distant-metastasis"), for counting coverage. */
+  kind?: string;
+  /** The system whose way of writing records it imitates: epic, oracle-health, mcode, synthea, or tidy. */
+  style?: string;
+  /** For a patient the variant applies to: the chemotherapy ended early (stopped), and the card must say so. */
+  chemotherapyStoppedEarly?: boolean;
 }
 
 export function patientNames(): string[] {
@@ -64,6 +71,8 @@ const PREFETCH_TYPES: Record<string, string[]> = {
   procedures: ['Procedure'],
   medicationAdministrations: ['MedicationAdministration', 'Medication'],
   medicationRequests: ['MedicationRequest', 'Medication'],
+  medicationDispenses: ['MedicationDispense', 'Medication'],
+  diagnosticReports: ['DiagnosticReport'],
 };
 
 export function prefetchFor(bundle: Bundle): Record<string, FhirResource> {
@@ -132,10 +141,10 @@ function materialise(value: unknown, now: Date, patientId: string | undefined): 
 }
 
 function resolveToken(text: string, now: Date, patientId: string | undefined): string {
-  const match = /^\{\{(date|dateTime):(-?\d+)\}\}$/.exec(text);
+  const match = /^\{\{(date|dateTime):(-?\d+)(?:@(\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})))?\}\}$/.exec(text);
   if (match) {
     const day = new Date(now.getTime() + Number(match[2]) * DAY_MS).toISOString().slice(0, 10);
-    return match[1] === 'date' ? day : `${day}T10:00:00Z`;
+    return match[1] === 'date' ? day : `${day}T${match[3] ?? '10:00:00Z'}`;
   }
   if (text === '{{patient}}') {
     if (!patientId) throw new Error('{{patient}} token outside an order');
