@@ -1,6 +1,7 @@
-import type { Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationRequest, Procedure } from 'fhir/r4';
+import type { CodeableConcept, Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Procedure, Reference } from 'fhir/r4';
 import { medicationRef, type PatientRecord } from '../record/patient-record';
-import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref, statusIn } from './fhir-values';
+import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref, statusIn, textOf } from './fhir-values';
+import { relative } from './staging';
 import type { ChemotherapyFact, ChemotherapyStatus, FactContext } from './types';
 
 export interface ChemotherapyCourse {
@@ -10,6 +11,10 @@ export interface ChemotherapyCourse {
   intents: Set<string>;
   evidence: string[];
   why: string;
+  /** The course was stopped before its plan, for a stated reason other than progression. */
+  stoppedEarly?: { reason: string; evidence: string[] };
+  /** The cancer progressed on chemotherapy (a stop reason, or a response observation saying so). */
+  progression?: { reason: string; evidence: string[]; time?: number };
 }
 
 interface Span {
@@ -18,63 +23,90 @@ interface Span {
 }
 
 /**
- * The course of chemotherapy for this cancer, from Procedures (367336001, 385786002),
- * MedicationAdministrations and MedicationRequests of cytotoxic drugs (inline codes or
- * `medicationReference`). Targeted agents that continue after chemotherapy and endocrine drugs
- * are not chemotherapy, so they never make it "in progress".
+ * The course of chemotherapy for this cancer, from Procedures (chemotherapy procedure codes, or a drug
+ * billed as a procedure, e.g. an HCPCS J-code), MedicationAdministrations, MedicationDispenses and
+ * MedicationRequests of cytotoxic drugs (inline codes, `medicationReference`, or the chemotherapy order they
+ * carry out). Targeted agents that continue after chemotherapy and endocrine drugs are not chemotherapy, so
+ * they never make it "in progress".
  *
- * Course-level records (a Procedure with a performed period, requests completed or stopped) say when
- * the course ended; session-level records (administrations, a Procedure with one performed date) are
- * doses. Treatment that ended long before the diagnosis belongs to an earlier cancer and is left out.
+ * Course-level records (a Procedure with a performed period, requests completed or stopped) say when the
+ * course ended; session-level records (administrations, dispenses, a Procedure with one performed date) are
+ * doses, and they also date the orders they carry out. Treatment that ended long before the diagnosis belongs
+ * to an earlier cancer and is left out. A stop for progression is recorded as progression; a stop for any
+ * other stated reason ends the course early.
  */
-export function chemotherapyCourse({ record, knowledge, variant, settings, now }: FactContext, diagnosedAt: number | undefined): ChemotherapyCourse {
+export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undefined): ChemotherapyCourse {
+  const { record, knowledge, variant, settings, now } = ctx;
   const { procedure: P, medicationAdministration: MA, medicationRequest: MR } = knowledge.statuses;
   const procedureCodes = knowledge.valueSet('chemotherapy-procedures');
   const drugs = knowledge.valueSet('antineoplastic-drugs');
-  const isCytotoxic = (resource: MedicationAdministration | MedicationRequest): boolean => drugs.matchAll(medicationCodings(resource, record)).some((m) => m.meaning === 'cytotoxic');
+  const isCytotoxicCoding = (codings: { system: string; code: string }[]) => drugs.matchAll(codings).some((m) => m.meaning === 'cytotoxic');
+  const chemoRequests = record.medicationRequests.filter((r) => isCytotoxicCoding(medicationCodings(r, record)));
+  const chemoRequestRefs = new Set(chemoRequests.map(ref));
+  const carriesOutChemo = (refs: (Reference | undefined)[]) => refs.some((r) => chemoRequestRefs.has(relative(r?.reference) ?? ''));
   const earliest = diagnosedAt === undefined ? undefined : dayOf(diagnosedAt) - variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
   const current = (span: Span) => earliest === undefined || dayOf(span.end ?? span.start ?? Number.POSITIVE_INFINITY) >= earliest;
 
-  const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy';
+  const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy' || isCytotoxicCoding(codingsOf(p.code));
   const procedures = record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isChemoProcedure(p)).map((p) => ({ p, ...procedureSpan(p) })).filter(current);
-  const doses = record.medicationAdministrations.filter((a) => statusIn(MA.given, a.status) && isCytotoxic(a)).map((a) => ({ a, start: doseTime(a) })).filter(current);
-  const requests = record.medicationRequests.filter((r) => (statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)) && isCytotoxic(r)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
+  const doses = [
+    ...record.medicationAdministrations
+      .filter((a) => statusIn(MA.given, a.status) && (isCytotoxicCoding(medicationCodings(a, record)) || carriesOutChemo([a.request])))
+      .map((a) => ({ resource: a as MedicationAdministration | MedicationDispense, start: doseTime(a), end: doseTime(a) })),
+    ...record.medicationDispenses
+      .filter((d) => statusIn(knowledge.statuses.medicationDispense.given, d.status) && (isCytotoxicCoding(medicationCodings(d, record)) || carriesOutChemo(asArray<Reference>(d.authorizingPrescription))))
+      .map((d) => ({ resource: d as MedicationAdministration | MedicationDispense, ...dispenseSpan(d) })),
+  ].filter(current);
+  const requests = chemoRequests.filter((r) => statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
   const planned = record.procedures.filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
 
-  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.a)), ...requests.map((s) => ref(s.r))];
+  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.resource)), ...requests.map((s) => ref(s.r))];
   const intents = new Set<string>();
   for (const { p } of procedures) for (const m of procedureCodes.matchAll(codingsOfAll(p.reasonCode))) intents.add(m.meaning);
   for (const { r } of requests) for (const m of procedureCodes.matchAll(codingsOfAll(r.reasonCode))) intents.add(m.meaning);
-  if (evidence.length === 0) return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration or request' };
+  if (evidence.length === 0) return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration, dispense or request' };
 
   const sessions = procedures.filter((s) => !s.courseLevel);
   const courses = procedures.filter((s) => s.courseLevel);
-  const doseTimes = [...doses.map((d) => d.start), ...sessions.map((s) => s.start)].filter(isTime);
-  const recordedStarts = [...courses.map((s) => s.start), ...doseTimes, ...requests.map((s) => s.start)].filter(isTime);
+  const doseTimes = [...doses.map((d) => d.end ?? d.start), ...sessions.map((s) => s.start)].filter(isTime);
+  const recordedStarts = [...courses.map((s) => s.start), ...doses.map((d) => d.start), ...sessions.map((s) => s.start), ...requests.map((s) => s.start)].filter(isTime);
   const authored = requests.map((s) => firstTime(s.r.authoredOn)).filter(isTime);
   const starts = recordedStarts.length > 0 ? recordedStarts : authored;
   const start = starts.length ? Math.min(...starts) : undefined;
   const lastDose = doseTimes.length ? Math.max(...doseTimes) : undefined;
-  const course = (status: ChemotherapyStatus, why: string, end?: number): ChemotherapyCourse => ({ status, start, end, intents, evidence, why });
+  const stops = stopReasons(ctx, [...requests.map((s) => s.r), ...procedures.map((s) => s.p)]);
+  const progression = stops.progression ?? progressionFinding(ctx, start);
+  const course = (status: ChemotherapyStatus, why: string, end?: number): ChemotherapyCourse => ({
+    status,
+    start,
+    end,
+    intents,
+    evidence,
+    why,
+    ...(progression ? { progression } : {}),
+    ...(stops.early && status === 'completed' ? { stoppedEarly: stops.early } : {}),
+  });
 
   const activeRequests = requests.filter((s) => statusIn(MR.active, s.r.status));
   const endedCourses = courses.filter((s) => statusIn(P.ended, s.p.status) || s.end !== undefined);
   const endedRequests = requests.filter((s) => statusIn(MR.ended, s.r.status));
-  const recordedEnd = maxOf([...endedCourses.map((s) => s.end), ...endedRequests.map((s) => s.end)]);
+  // A stopped order's planned window says when it would have ended, not when it did: its doses say that.
+  const recordedEnd = maxOf([...endedCourses.map((s) => s.end), ...endedRequests.filter((s) => !(statusIn(MR.stopped, s.r.status) && lastDose !== undefined)).map((s) => s.end)]);
 
   if (procedures.some((s) => statusIn(P.inProgress, s.p.status))) return course('in-progress', 'a chemotherapy procedure is in progress');
   if (planned.length > 0) return course('in-progress', 'a further chemotherapy session is planned');
-  if (activeRequests.some((s) => (s.end !== undefined && s.end > now) || (s.start !== undefined && s.start > now))) {
+  if (activeRequests.some((s) => (s.end !== undefined && dayOf(s.end) > dayOf(now)) || (s.start !== undefined && dayOf(s.start) > dayOf(now)))) {
     return course('in-progress', 'an active chemotherapy request runs into the future');
   }
-  const window = settings.lastDoseCompletedAfterDays * DAY_MS;
   const courseEndedAfterLastDose = recordedEnd !== undefined && lastDose !== undefined && dayOf(recordedEnd) >= dayOf(lastDose);
-  if (lastDose !== undefined && now - lastDose < window && !courseEndedAfterLastDose) {
+  const daysSinceLastDose = lastDose === undefined ? undefined : dayOf(now) - dayOf(lastDose);
+  if (daysSinceLastDose !== undefined && daysSinceLastDose < settings.lastDoseCompletedAfterDays && !courseEndedAfterLastDose && !stops.early) {
     return course('in-progress', `a dose was given within ${settings.lastDoseCompletedAfterDays} days and no completion is recorded`);
   }
 
-  const completedBy =
-    endedCourses.length > 0 && activeRequests.length === 0
+  const completedBy = stops.early
+    ? `stopped early (${stops.early.reason})`
+    : endedCourses.length > 0 && activeRequests.length === 0
       ? 'a completed chemotherapy course'
       : endedRequests.length > 0 && activeRequests.length === 0
         ? 'chemotherapy requests completed or stopped'
@@ -96,8 +128,9 @@ export function chemotherapyFact(ctx: FactContext, course: ChemotherapyCourse, s
         ? 'adjuvant'
         : 'neoadjuvant';
   const daysSinceEnd = course.end !== undefined ? dayOf(ctx.now) - dayOf(course.end) : undefined;
+  const value: ChemotherapyFact['value'] = course.status === 'completed' && course.stoppedEarly ? 'stopped-early' : course.status;
   return {
-    value: course.status,
+    value,
     start: isoDate(course.start),
     end: isoDate(course.end),
     date: isoDate(course.end ?? course.start),
@@ -105,11 +138,52 @@ export function chemotherapyFact(ctx: FactContext, course: ChemotherapyCourse, s
     timing,
     detail: course.why,
     evidence: [...course.evidence, ...(timing === 'adjuvant' ? surgeryBeforeStart : [])],
+    ...(course.progression ? { progression: course.progression } : {}),
   };
 }
 
-/** The drug codes of an administration or request: inline, or of the Medication it references (contained, or in the record). */
-function medicationCodings(resource: MedicationAdministration | MedicationRequest, record: PatientRecord) {
+/** Why stopped chemotherapy orders and procedures stopped: progression, or an early stop for another stated reason. */
+function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[]): { progression?: ChemotherapyCourse['progression']; early?: ChemotherapyCourse['stoppedEarly'] } {
+  const { knowledge } = ctx;
+  const reasons = knowledge.valueSet('treatment-stop-reasons');
+  const progressionWords = knowledge.text('progression');
+  const progression: string[] = [];
+  const early: string[] = [];
+  const why: string[] = [];
+  for (const r of records) {
+    const stopped = r.resourceType === 'MedicationRequest' ? statusIn(knowledge.statuses.medicationRequest.stopped, r.status) : statusIn(knowledge.statuses.procedure.stopped, r.status);
+    if (!stopped) continue;
+    const concept = r.statusReason as CodeableConcept | undefined;
+    const meanings = reasons.matchAll(codingsOf(concept)).map((m) => m.meaning);
+    const text = textOf(concept).trim();
+    if (meanings.includes('progression') || progressionWords.test(text)) progression.push(ref(r));
+    else if (meanings.some((m) => m !== 'completed') || (meanings.length === 0 && text !== '')) {
+      early.push(ref(r));
+      why.push(text || codingsOf(concept)[0]?.display || codingsOf(concept)[0]?.code || 'reason stated');
+    }
+  }
+  return {
+    ...(progression.length ? { progression: { reason: 'chemotherapy stopped for progression', evidence: progression } } : {}),
+    ...(early.length ? { early: { reason: [...new Set(why)].join('; '), evidence: early } } : {}),
+  };
+}
+
+/** A treatment-response or disease-status observation after chemotherapy started that says the cancer progressed. */
+function progressionFinding({ record, knowledge }: FactContext, start: number | undefined): ChemotherapyCourse['progression'] {
+  if (start === undefined) return undefined;
+  const response = knowledge.valueSet('treatment-response');
+  const found = record.observations.filter((o) => {
+    if (statusIn(knowledge.statuses.observation.withdrawn, o.status) || response.match(codingsOf(o.code))?.meaning !== 'response-observation') return false;
+    const time = firstTime(o.effectiveDateTime, o.effectivePeriod?.start, o.issued);
+    const progressed = response.matchAll(codingsOf(o.valueCodeableConcept)).some((m) => m.meaning === 'progression') || knowledge.text('progression').test([textOf(o.valueCodeableConcept), o.valueString ?? ''].join(' '));
+    return progressed && time !== undefined && dayOf(time) >= dayOf(start);
+  });
+  if (found.length === 0) return undefined;
+  return { reason: 'progression recorded during chemotherapy', evidence: found.map(ref), time: firstTime(found[0].effectiveDateTime, found[0].issued) };
+}
+
+/** The drug codes of an administration, dispense or request: inline, or of the Medication it references (contained, or in the record). */
+function medicationCodings(resource: MedicationAdministration | MedicationRequest | MedicationDispense, record: PatientRecord) {
   const inline = codingsOf(resource.medicationCodeableConcept);
   const reference = resource.medicationReference?.reference;
   if (typeof reference !== 'string') return inline;
@@ -134,6 +208,14 @@ function procedureSpan(p: Procedure): Span & { courseLevel: boolean } {
 function doseTime(a: MedicationAdministration): number | undefined {
   const period = periodOf(a.effectivePeriod);
   return firstTime(a.effectiveDateTime) ?? period.end ?? period.start;
+}
+
+/** An oral drug handed over lasts its days' supply: the last dose is taken at the end of it. */
+function dispenseSpan(d: MedicationDispense): Span {
+  const start = firstTime(d.whenHandedOver, d.whenPrepared);
+  const supply = d.daysSupply?.value;
+  const end = start !== undefined && typeof supply === 'number' && supply > 0 && supply < 366 ? start + (Math.round(supply) - 1) * DAY_MS : start;
+  return { start, end };
 }
 
 function requestSpan(r: MedicationRequest): Span {

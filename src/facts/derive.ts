@@ -1,37 +1,43 @@
 import { biopsyEvidenceFact, breastCancerFact } from './breast-cancer';
 import { chemotherapyCourse, chemotherapyFact } from './chemotherapy';
 import { clippedNodeFact } from './clipped-node';
+import { currentDiagnosis } from './diagnosis';
+import { otherHistologyFact } from './histology';
 import { initialSizeFact } from './initial-size';
 import { distantMetastasisFact } from './metastasis';
 import { initialNodesFact } from './nodal-status';
+import { recurrenceFact } from './recurrence';
 import { sexFact } from './sex';
 import { stagingReadings } from './staging';
 import { surgeryFindings } from './surgery';
 import { sizeReadings } from './tumour-size';
-import { toTime } from './fhir-values';
 import type { ClinicalFacts, FactContext } from './types';
 
 /**
- * The patient's record as dated clinical facts, each with the resources it came from.
+ * The patient's record as dated clinical facts, each with the resources it came from. Facts about the
+ * tumour (size, T, N, histology) count only when they belong to the current diagnosis.
  *
  * @example
- * const facts = deriveFacts({ record, knowledge, settings, now: Date.now() });
+ * const facts = deriveFacts({ record, knowledge, variant, settings, now: Date.now() });
  * facts.initialNodes // { value: 'cN0', date: '2026-05-09', detail: 'cN0', evidence: ['Observation/x'] }
  */
 export function deriveFacts(ctx: FactContext): ClinicalFacts {
-  const staging = stagingReadings(ctx.record.observations, ctx.knowledge);
+  const windowDays = ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
+  const staging = stagingReadings(ctx.record.observations, ctx.record.conditions, ctx.knowledge);
   const sizes = sizeReadings(ctx.record.observations, ctx.knowledge);
-  const breastCancer = breastCancerFact(ctx);
-  const diagnosedAt = toTime(breastCancer.date);
-  const course = chemotherapyCourse(ctx, diagnosedAt);
-  const surgery = surgeryFindings(ctx, course.start, diagnosedAt, staging, sizes);
+  const biopsyEvidence = biopsyEvidenceFact(ctx);
+  const dx = currentDiagnosis(ctx, biopsyEvidence.value === 'biopsy');
+  const course = chemotherapyCourse(ctx, dx.time);
+  const surgery = surgeryFindings(ctx, course.start, dx, staging, sizes);
   const facts: ClinicalFacts = {
     sex: sexFact(ctx),
-    breastCancer,
-    biopsyEvidence: biopsyEvidenceFact(ctx),
+    breastCancer: breastCancerFact(ctx, dx),
+    biopsyEvidence,
+    recurrence: recurrenceFact(ctx, dx, surgery.earlier),
     distantMetastasis: distantMetastasisFact(ctx, staging),
-    initialSize: initialSizeFact(ctx, staging, sizes, course.start),
-    initialNodes: initialNodesFact(ctx, staging, course.start),
+    otherHistology: otherHistologyFact(ctx, dx, windowDays),
+    initialSize: initialSizeFact(ctx, dx, staging, sizes, course.start),
+    initialNodes: initialNodesFact(ctx, dx, staging, course.start),
     chemotherapy: chemotherapyFact(ctx, course, surgery.beforeChemotherapy),
     clippedNode: clippedNodeFact(ctx, course.start),
   };
@@ -40,4 +46,3 @@ export function deriveFacts(ctx: FactContext): ClinicalFacts {
   }
   return facts;
 }
-

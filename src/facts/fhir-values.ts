@@ -39,11 +39,19 @@ export function textOf(concept: unknown): string {
   return parts.join(' ');
 }
 
-/** Epoch milliseconds of a FHIR date or dateTime (partial dates allowed), or undefined. */
+/**
+ * The day a FHIR date or dateTime names, as written (partial dates allowed), as epoch milliseconds of
+ * that day at 00:00 UTC. Clinical windows are calendar-day questions asked in the clinic's time: a dose
+ * at 2025-03-01T23:30:00-05:00 was given on 1 March, although it was 2 March in UTC.
+ */
 export function toTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?/.test(value)) return undefined;
-  const time = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value);
-  return Number.isNaN(time) ? undefined : time;
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2] ?? '1'), Number(match[3] ?? '1')];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const time = Date.UTC(year, month - 1, day);
+  return new Date(time).getUTCDate() === day ? time : undefined;
 }
 
 export function firstTime(...values: unknown[]): number | undefined {

@@ -1,15 +1,35 @@
-import { codingsOf, firstTime, isoDate, ref } from './fhir-values';
-import { isAsserted, isCurrent } from './conditions';
+import type { Condition } from 'fhir/r4';
+import { isAsserted } from './conditions';
+import { onsetOf } from './diagnosis';
+import { codingsOf, codingsOfAll, isoDate, ref } from './fhir-values';
 import type { StagingReading } from './staging';
 import type { Fact, FactContext } from './types';
 
-/** Distant metastasis on record: an M1 category, or a metastasis diagnosis (C78, C79 other than C79.81). */
-export function distantMetastasisFact({ record, knowledge }: FactContext, staging: StagingReading[]): Fact<'present'> | undefined {
+/** mCODE SecondaryCancerCondition: a metastasis, whatever code it carries. */
+const SECONDARY_CANCER_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition';
+const REGIONAL_NODE_SITES = ['axilla', 'other-regional-nodes'];
+
+/**
+ * Distant metastasis on record, in any coding: a metastasis diagnosis (ICD-10-CM C77 distant nodes, C78,
+ * C79 other than C79.81; SNOMED secondary neoplasms and history of metastatic cancer), an mCODE secondary
+ * cancer not sited in regional nodes, or an M1 / stage IV in staging (preliminary included). A metastasis
+ * marked resolved still counts: the patient has had distant disease.
+ */
+export function distantMetastasisFact(ctx: FactContext, staging: StagingReading[]): Fact<'present'> | undefined {
+  const { record, knowledge } = ctx;
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
-  const conditions = record.conditions.filter((c) => isAsserted(c, knowledge.statuses) && isCurrent(c, knowledge.statuses) && diagnoses.match(codingsOf(c.code))?.meaning === 'distant-metastasis');
+  const conditions = record.conditions.filter((c) => isAsserted(c, knowledge.statuses) && (diagnoses.match(codingsOf(c.code))?.meaning === 'distant-metastasis' || isDistantSecondary(c, ctx)));
   const m1 = staging.filter((r) => r.category === 'M' && r.value === 'M1');
   if (conditions.length === 0 && m1.length === 0) return undefined;
-  const times = [...conditions.map((c) => firstTime(c.onsetDateTime, c.recordedDate)), ...m1.map((r) => r.time)].filter((t): t is number => t !== undefined);
-  const detail = [...m1.map((r) => r.label), ...conditions.flatMap((c) => codingsOf(c.code).slice(0, 1).map((x) => x.code))].join(', ');
-  return { value: 'present', date: isoDate(times.length ? Math.min(...times) : undefined), detail, evidence: [...m1.map((r) => r.ref), ...conditions.map(ref)] };
+  const times = [...conditions.map(onsetOf), ...m1.map((r) => r.time)].filter((t): t is number => t !== undefined);
+  const detail = [...new Set([...m1.map((r) => r.label), ...conditions.flatMap((c) => codingsOf(c.code).slice(0, 1).map((x) => x.display ?? x.code))])].join(', ');
+  return { value: 'present', date: isoDate(times.length ? Math.min(...times) : undefined), detail, evidence: [...new Set([...m1.map((r) => r.ref), ...conditions.map(ref)])] };
+}
+
+/** An mCODE secondary cancer whose code the value sets do not place, and whose site is not a regional node group. */
+function isDistantSecondary(c: Condition, { knowledge }: FactContext): boolean {
+  if (!(c.meta?.profile ?? []).includes(SECONDARY_CANCER_PROFILE)) return false;
+  const meaning = knowledge.valueSet('breast-cancer-diagnoses').match(codingsOf(c.code))?.meaning;
+  if (meaning === 'axillary-node-metastasis' || meaning === 'regional-node-metastasis' || meaning === 'secondary-breast') return false;
+  return !knowledge.valueSet('body-sites').matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));
 }

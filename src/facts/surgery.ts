@@ -1,38 +1,61 @@
+import { isAsserted } from './conditions';
+import { mayBelongToCurrent, onsetOf, type CurrentDiagnosis } from './diagnosis';
 import { codingsOf, dayOf, firstTime, isoDate, onOrBefore, ref, statusIn } from './fhir-values';
+import { sideOf, type Side } from './laterality';
 import type { SizeReading } from './tumour-size';
-import { isPathological, type StagingReading } from './staging';
+import type { StagingReading } from './staging';
 import type { FactContext } from './types';
 
-
 export interface SurgeryFindings {
-  /** Breast or axillary surgery dated on or before the start of chemotherapy (makes it adjuvant). */
+  /** Breast or axillary surgery, or pathological staging (pT/pN) of this cancer, dated on or before the start of chemotherapy (makes it adjuvant). */
   beforeChemotherapy: string[];
-  /** Surgery, pathological staging or a specimen size after chemotherapy started (or undated). */
+  /** Surgery, ypT/ypN, pathological staging or a specimen size after chemotherapy started (or undated). */
   sinceChemotherapy: string[];
   firstSinceDate?: string;
+  /** Breast or axillary surgery dated more than the window before this diagnosis: an earlier cancer's (a recurrence sign). */
+  earlier: { ref: string; time?: number; side?: Side }[];
 }
 
 /**
- * Breast and axillary surgery relative to the start of chemotherapy. Biopsies, clips and localisation
- * are never surgery. Undated surgery counts as "since": an exclusion on record decides.
+ * Breast and axillary surgery relative to the start of chemotherapy, in every code system hospitals bill
+ * with (CPT, ICD-10-PCS, SNOMED), and an acquired absence of the breast (Z90.1x). Biopsies, clips and
+ * localisation are never surgery. ypT/ypN always means surgery after chemotherapy; pT/pN of this cancer dated
+ * before chemotherapy means the surgery came first. Undated surgery counts as "since": an exclusion on record decides.
  */
-export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, diagnosedAt: number | undefined, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
-  const surgeryCodes = ctx.knowledge.valueSet('breast-axillary-surgery');
-  const earliest = diagnosedAt === undefined ? undefined : dayOf(diagnosedAt) - ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
-  const before: string[] = [];
+export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, dx: CurrentDiagnosis, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
+  const { knowledge, record } = ctx;
+  const surgeryCodes = knowledge.valueSet('breast-axillary-surgery');
+  const windowDays = ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
+  const earliest = dx.time === undefined ? undefined : dayOf(dx.time) - windowDays;
+  const findings: SurgeryFindings = { beforeChemotherapy: [], sinceChemotherapy: [], earlier: [] };
   const since: { ref: string; time?: number }[] = [];
-  for (const p of ctx.record.procedures) {
-    if (!statusIn(ctx.knowledge.statuses.procedure.done, p.status) || !surgeryCodes.match(codingsOf(p.code))) continue;
-    const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
-    // Surgery long before this diagnosis treated an earlier cancer (or a benign lesion): not this course's.
-    if (time !== undefined && earliest !== undefined && dayOf(time) < earliest) continue;
-    if (chemoStart !== undefined && onOrBefore(time, chemoStart)) before.push(ref(p));
-    else since.push({ ref: ref(p), time });
+  const place = (reference: string, time: number | undefined, side: Side | undefined) => {
+    if (time !== undefined && earliest !== undefined && dayOf(time) < earliest) findings.earlier.push({ ref: reference, time, side });
+    else if (chemoStart !== undefined && onOrBefore(time, chemoStart)) findings.beforeChemotherapy.push(reference);
+    else since.push({ ref: reference, time });
+  };
+
+  for (const p of record.procedures) {
+    if (!statusIn(knowledge.statuses.procedure.done, p.status) || !surgeryCodes.match(codingsOf(p.code))) continue;
+    place(ref(p), firstTime(p.performedDateTime, p.performedPeriod?.start), sideOf(knowledge, p.code, p.bodySite));
+  }
+  const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
+  for (const c of record.conditions) {
+    if (isAsserted(c, knowledge.statuses) && diagnoses.match(codingsOf(c.code))?.meaning === 'acquired-absence-of-breast') place(ref(c), onsetOf(c), sideOf(knowledge, c.code, c.bodySite));
+  }
+  for (const r of staging) {
+    if (r.prefix === 'yp') since.push(r);
+    else if (r.prefix === 'p' && mayBelongToCurrent(dx, windowDays, r)) {
+      if (chemoStart !== undefined && r.time !== undefined && onOrBefore(r.time, chemoStart)) findings.beforeChemotherapy.push(r.ref);
+      else since.push(r);
+    }
   }
   if (chemoStart !== undefined) {
-    for (const r of staging) if (isPathological(r) && !onOrBefore(r.time, chemoStart)) since.push(r);
     for (const s of sizes) if (s.fromSpecimen && !onOrBefore(s.time, chemoStart)) since.push(s);
   }
   const times = since.map((s) => s.time).filter((t): t is number => t !== undefined);
-  return { beforeChemotherapy: before, sinceChemotherapy: since.map((s) => s.ref), firstSinceDate: isoDate(times.length ? Math.min(...times) : undefined) };
+  findings.sinceChemotherapy = [...new Set(since.map((s) => s.ref))];
+  findings.beforeChemotherapy = [...new Set(findings.beforeChemotherapy)];
+  findings.firstSinceDate = isoDate(times.length ? Math.min(...times) : undefined);
+  return findings;
 }

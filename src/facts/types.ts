@@ -16,8 +16,9 @@ export interface Fact<T extends string> {
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
 export type BreastCancerStatus = 'confirmed' | 'unconfirmed' | 'recurrence' | 'none';
 export type InitialSize = 'greater-than-2cm' | '2cm-or-less' | 'unknown';
-export type InitialNodes = 'cN0' | 'node-positive' | 'unknown';
-export type ChemotherapyStatus = 'not-started' | 'in-progress' | 'completed' | 'end-unknown';
+export type InitialNodes = 'cN0' | 'node-positive' | 'unknown' | 'biopsy-result-unknown';
+/** `stopped-early`: ended before its plan for a stated reason other than progression; it ends the neoadjuvant treatment. */
+export type ChemotherapyStatus = 'not-started' | 'in-progress' | 'completed' | 'stopped-early' | 'end-unknown';
 export type ChemotherapyTiming = 'neoadjuvant' | 'adjuvant' | 'not-applicable';
 
 export interface ChemotherapyFact extends Fact<ChemotherapyStatus> {
@@ -26,6 +27,8 @@ export interface ChemotherapyFact extends Fact<ChemotherapyStatus> {
   /** Days from the end of chemotherapy to now, when the end is known. */
   daysSinceEnd?: number;
   timing: ChemotherapyTiming;
+  /** The cancer progressed on chemotherapy: its stop reason, or a response observation, says so. */
+  progression?: { reason: string; evidence: string[] };
 }
 
 export interface ClinicalFacts {
@@ -33,7 +36,11 @@ export interface ClinicalFacts {
   breastCancer: Fact<BreastCancerStatus>;
   /** Biopsy and histology evidence beside the confirmed diagnosis (listed, not required). */
   biopsyEvidence: Fact<'biopsy' | 'none'>;
+  /** A personal history of breast cancer, an earlier cancer or surgery in the same breast, or a problem named recurrent. */
+  recurrence?: Fact<'present'>;
   distantMetastasis?: Fact<'present'>;
+  /** A breast tumour that is not a carcinoma (phyllodes tumour, sarcoma, lymphoma). */
+  otherHistology?: Fact<'present'>;
   initialSize: Fact<InitialSize>;
   initialNodes: Fact<InitialNodes>;
   chemotherapy: ChemotherapyFact;

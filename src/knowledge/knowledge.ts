@@ -1,6 +1,7 @@
 import type { CodeSystems } from './code-systems';
 import { KnowledgeError } from './errors';
 import type { CardTemplate, CardWording, RecordStatuses, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
+import type { TextPattern } from './text-pattern';
 import type { ValueSetIndex } from './value-set-index';
 
 export interface KnowledgeParts {
@@ -15,6 +16,7 @@ export interface KnowledgeParts {
   cards: Map<string, CardTemplate>;
   wording: CardWording;
   statuses: RecordStatuses;
+  textPatterns: Map<string, TextPattern>;
   siteOrderCodes?: SiteOrderCodesFile;
 }
 
@@ -34,6 +36,7 @@ export class Knowledge {
   private readonly valueSets: Map<string, ValueSetIndex>;
   private readonly variants: Map<string, VariantDefinition>;
   private readonly cards: Map<string, CardTemplate>;
+  private readonly textPatterns: Map<string, TextPattern>;
   private readonly ratings = new Map<string, Rating>();
 
   constructor(parts: KnowledgeParts) {
@@ -49,6 +52,7 @@ export class Knowledge {
     this.valueSets = parts.valueSets;
     this.variants = parts.variants;
     this.cards = parts.cards;
+    this.textPatterns = parts.textPatterns;
     for (const variant of parts.variants.values()) {
       for (const rating of variant.ratings) this.ratings.set(`${variant.id}|${rating.procedure}`, rating);
     }
@@ -80,6 +84,11 @@ export class Knowledge {
 
   valueSetIds(): string[] {
     return [...this.valueSets.keys()];
+  }
+
+  /** A pattern of hooks/text-patterns.json, compiled at start. */
+  text(name: string): TextPattern {
+    return this.required(this.textPatterns.get(name), 'hooks/text-patterns.json', name);
   }
 
   card(kind: string): CardTemplate {

@@ -16,9 +16,11 @@ import type {
   RecordStatuses,
   ServiceDefinition,
   SiteOrderCodesFile,
+  TextPatternsFile,
   ValueSetFile,
   VariantDefinition,
 } from './types';
+import { TextPattern } from './text-pattern';
 import { ValueSetIndex } from './value-set-index';
 
 /** Value sets the engine reads by id: each must exist, with the meanings the engine asks for. */
@@ -35,7 +37,15 @@ export const REQUIRED_VALUE_SETS = [
   'body-sites',
   'imaging-procedures',
   'procedure-outcomes',
+  'histology',
+  'pet-tracers',
+  'treatment-stop-reasons',
+  'treatment-response',
+  'laterality',
 ];
+
+/** Text patterns the engine reads by name (hooks/text-patterns.json). */
+export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'biopsyResultPositive', 'personalHistory', 'recurrence', 'nonCarcinomaHistology', 'progression', 'nonFdgTracer', 'stageIV', 'leftSide', 'rightSide', 'breastSite'];
 
 /** The meaning an imaging code has when it is known but deliberately not rated. */
 export const NOT_RATED = 'not-rated';
@@ -69,6 +79,11 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   const manifest = reader.read<Manifest>('hooks/knowledge.json', 'knowledge/manifest.schema.json');
   const statuses = reader.read<RecordStatuses>('hooks/record-statuses.json', 'knowledge/record-statuses.schema.json');
   const codeSystems = new CodeSystems(reader.read<CodeSystemsFile>('hooks/code-systems.json', 'knowledge/code-systems.schema.json'));
+  const textFile = reader.read<TextPatternsFile>('hooks/text-patterns.json', 'knowledge/text-patterns.schema.json');
+  const textPatterns = new Map(Object.entries(textFile.patterns).map(([name, def]) => [name, new TextPattern(name, def)]));
+  for (const name of REQUIRED_TEXT_PATTERNS) {
+    if (!textPatterns.has(name)) throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}`, 'is missing: the engine needs this pattern');
+  }
   const procedures = reader.read<{ procedures: ProcedureDefinition[] }>('hooks/procedures.json', 'knowledge/procedures.schema.json').procedures;
   const procedureKeys = new Set(procedures.map((p) => p.key));
   uniqueBy(procedures, (p) => p.key, 'hooks/procedures.json', 'procedures', 'key');
@@ -142,6 +157,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     cards,
     wording,
     statuses,
+    textPatterns,
     siteOrderCodes,
   });
 }

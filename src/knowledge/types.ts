@@ -151,9 +151,10 @@ export interface RecordStatuses {
   version: string;
   condition: { confirmed: string[]; withdrawn: string[]; recurrence: string[]; notCurrent: string[] };
   observation: { stagingUsable: string[]; withdrawn: string[] };
-  procedure: { performed: string[]; done: string[]; inProgress: string[]; ended: string[]; planned: string[]; notPerformed: string[] };
+  procedure: { performed: string[]; done: string[]; inProgress: string[]; ended: string[]; stopped: string[]; planned: string[]; notPerformed: string[] };
   medicationAdministration: { given: string[] };
-  medicationRequest: { ended: string[]; active: string[] };
+  medicationRequest: { ended: string[]; stopped: string[]; active: string[] };
+  medicationDispense: { given: string[] };
   birthSex: Record<string, 'female' | 'male' | 'other' | 'unknown'>;
 }
 
@@ -161,4 +162,19 @@ export interface Manifest {
   version: string;
   title: string;
   changes: { version: string; date: string; summary: string }[];
+}
+
+export interface TextPatternDefinition {
+  description: string;
+  appliesTo: string;
+  match: string[];
+  unless?: string[];
+  examples: { match: string[]; noMatch: string[] };
+  source: string;
+}
+
+export interface TextPatternsFile {
+  version: string;
+  description: string;
+  patterns: Record<string, TextPatternDefinition>;
 }

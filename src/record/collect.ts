@@ -1,4 +1,4 @@
-import type { FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4';
+import type { FhirResource, MedicationAdministration, MedicationDispense, MedicationRequest } from 'fhir/r4';
 import type { HookRequest } from '../cds/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import { prefetchTemplate } from '../knowledge/prefetch';
@@ -75,13 +75,13 @@ function query(service: ServiceDefinition, key: string, request: HookRequest, kn
   return prefetchTemplate(service.prefetch[key], knowledge).replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, token: string) => encodeURIComponent(TOKENS[token]?.(request) ?? ''));
 }
 
-/** `Medication/<id>` references of administrations and requests that no resource in hand answers. */
+/** `Medication/<id>` references of administrations, requests and dispenses that no resource in hand answers. */
 function unresolvedMedications(resources: FhirResource[]): string[] {
   const held = new Set(resources.filter((r) => r.resourceType === 'Medication' && r.id).map((r) => `Medication/${r.id}`));
   const wanted = new Set<string>();
   for (const r of resources) {
-    if (r.resourceType !== 'MedicationAdministration' && r.resourceType !== 'MedicationRequest') continue;
-    const reference = (r as MedicationAdministration | MedicationRequest).medicationReference?.reference;
+    if (r.resourceType !== 'MedicationAdministration' && r.resourceType !== 'MedicationRequest' && r.resourceType !== 'MedicationDispense') continue;
+    const reference = (r as MedicationAdministration | MedicationRequest | MedicationDispense).medicationReference?.reference;
     if (typeof reference !== 'string' || reference.startsWith('#')) continue;
     const normalised = medicationRef(reference);
     if (normalised && !held.has(normalised)) wanted.add(normalised);

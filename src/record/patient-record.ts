@@ -1,7 +1,7 @@
-import type { Condition, FhirResource, Medication, MedicationAdministration, MedicationRequest, Observation, Patient, Procedure } from 'fhir/r4';
+import type { Condition, DiagnosticReport, FhirResource, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Observation, Patient, Procedure } from 'fhir/r4';
 
 /** The resource types the engine reads. */
-export type RecordType = 'Patient' | 'Condition' | 'Observation' | 'Procedure' | 'MedicationAdministration' | 'MedicationRequest' | 'Medication';
+export type RecordType = 'Patient' | 'Condition' | 'Observation' | 'Procedure' | 'MedicationAdministration' | 'MedicationRequest' | 'MedicationDispense' | 'Medication' | 'DiagnosticReport';
 
 /**
  * What the EHR gave us about the patient, resolved from prefetch (and, later, the FHIR server).
@@ -14,18 +14,24 @@ export interface PatientRecord {
   procedures: Procedure[];
   medicationAdministrations: MedicationAdministration[];
   medicationRequests: MedicationRequest[];
+  medicationDispenses: MedicationDispense[];
+  /** Pathology and other reports: the result of a node biopsy may be written only there. */
+  diagnosticReports: DiagnosticReport[];
   /** Medications by `Medication/<id>`, for `medicationReference`. */
   medications: Map<string, Medication>;
   unavailable: Set<RecordType>;
 }
 
 /** Where each searched resource type goes in a record. */
-const LISTS: Partial<Record<string, 'conditions' | 'observations' | 'procedures' | 'medicationAdministrations' | 'medicationRequests'>> = {
+type ListKey = 'conditions' | 'observations' | 'procedures' | 'medicationAdministrations' | 'medicationRequests' | 'medicationDispenses' | 'diagnosticReports';
+const LISTS: Partial<Record<string, ListKey>> = {
   Condition: 'conditions',
   Observation: 'observations',
   Procedure: 'procedures',
   MedicationAdministration: 'medicationAdministrations',
   MedicationRequest: 'medicationRequests',
+  MedicationDispense: 'medicationDispenses',
+  DiagnosticReport: 'diagnosticReports',
 };
 
 /** Sorts resources into a record, keeping the first of any duplicate `Type/id` (a superset from the server is fine). */
@@ -36,6 +42,8 @@ export function buildRecord(resources: Iterable<FhirResource>, unavailable: Iter
     procedures: [],
     medicationAdministrations: [],
     medicationRequests: [],
+    medicationDispenses: [],
+    diagnosticReports: [],
     medications: new Map(),
     unavailable: new Set(unavailable),
   };

@@ -9,14 +9,16 @@ export type ExclusionReason =
   | 'recurrence'
   | 'distant-metastasis'
   | 'node-positive'
+  | 'other-histology'
   | 'small-tumour'
   | 'chemotherapy-not-started'
   | 'chemotherapy-in-progress'
+  | 'progression-on-chemotherapy'
   | 'adjuvant-chemotherapy'
   | 'surgery-since-chemotherapy'
   | 'chemotherapy-ended-too-long-ago';
 
-export type MissingFact = 'confirmed-diagnosis' | 'sex' | 'initial-nodal-status' | 'initial-size' | 'chemotherapy-end';
+export type MissingFact = 'confirmed-diagnosis' | 'sex' | 'initial-nodal-status' | 'axillary-biopsy-result' | 'initial-size' | 'chemotherapy-end';
 
 export type ScenarioOutcome =
   | { status: 'applies' }
@@ -25,7 +27,8 @@ export type ScenarioOutcome =
   /** No exclusion found, but a read the decision depends on failed: never a card built on missing data. */
   | { status: 'unreadable'; unreadable: RecordType[] };
 
-const CHEMOTHERAPY_SOURCES: RecordType[] = ['Procedure', 'MedicationAdministration', 'MedicationRequest', 'Medication'];
+const CHEMOTHERAPY_SOURCES: RecordType[] = ['Procedure', 'MedicationAdministration', 'MedicationRequest', 'MedicationDispense', 'Medication'];
+const ENDED: string[] = ['completed', 'stopped-early'];
 
 interface Exclusion {
   holds: (facts: ClinicalFacts, settings: ClinicalSettings, variant: VariantDefinition) => string[] | undefined;
@@ -44,17 +47,19 @@ export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
     needs: [],
   },
   'no-breast-cancer': { holds: (f) => (f.breastCancer.value === 'none' ? [] : undefined), needs: ['Condition'] },
-  recurrence: { holds: (f) => (f.breastCancer.value === 'recurrence' ? f.breastCancer.evidence : undefined), needs: [] },
+  recurrence: { holds: (f) => (f.breastCancer.value === 'recurrence' ? f.breastCancer.evidence : f.recurrence?.evidence), needs: [] },
   'distant-metastasis': { holds: (f) => f.distantMetastasis?.evidence, needs: [] },
   'node-positive': { holds: (f) => (f.initialNodes.value === 'node-positive' ? f.initialNodes.evidence : undefined), needs: [] },
+  'other-histology': { holds: (f) => f.otherHistology?.evidence, needs: [] },
   // "Before chemotherapy" needs the chemotherapy records too: without them a post-treatment size could pass for the initial one.
   'small-tumour': { holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation', ...CHEMOTHERAPY_SOURCES] },
   'chemotherapy-not-started': { holds: (f) => (f.chemotherapy.value === 'not-started' ? [] : undefined), needs: CHEMOTHERAPY_SOURCES },
   'chemotherapy-in-progress': { holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
+  'progression-on-chemotherapy': { holds: (f) => f.chemotherapy.progression?.evidence, needs: [] },
   'adjuvant-chemotherapy': { holds: (f) => (f.chemotherapy.timing === 'adjuvant' ? f.chemotherapy.evidence : undefined), needs: [] },
   'surgery-since-chemotherapy': { holds: (f) => f.surgerySinceChemotherapy?.evidence, needs: [] },
   'chemotherapy-ended-too-long-ago': {
-    holds: (f, s) => (f.chemotherapy.value === 'completed' && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd ? f.chemotherapy.evidence : undefined),
+    holds: (f, s) => (ENDED.includes(f.chemotherapy.value) && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd ? f.chemotherapy.evidence : undefined),
     needs: CHEMOTHERAPY_SOURCES,
   },
 };
@@ -91,8 +96,9 @@ export function decideScenario(facts: ClinicalFacts, variant: VariantDefinition,
   const missing: MissingFact[] = [];
   if (facts.breastCancer.value === 'unconfirmed') missing.push('confirmed-diagnosis');
   if (!variant.criteria.sex.allowed.includes(facts.sex.value)) missing.push('sex');
-  if (facts.initialNodes.value !== 'cN0') missing.push('initial-nodal-status');
+  if (facts.initialNodes.value === 'biopsy-result-unknown') missing.push('axillary-biopsy-result');
+  else if (facts.initialNodes.value !== 'cN0') missing.push('initial-nodal-status');
   if (facts.initialSize.value !== 'greater-than-2cm') missing.push('initial-size');
-  if (facts.chemotherapy.value !== 'completed' || facts.chemotherapy.daysSinceEnd === undefined) missing.push('chemotherapy-end');
+  if (!ENDED.includes(facts.chemotherapy.value) || facts.chemotherapy.daysSinceEnd === undefined) missing.push('chemotherapy-end');
   return missing.length > 0 ? { status: 'insufficient-data', missing } : { status: 'applies' };
 }

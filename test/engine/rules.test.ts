@@ -189,8 +189,15 @@ describe('findings of the clinical review', () => {
     expect(decideFor(bundle).outcome.status).toBe('applies');
   });
 
-  it('a lumpectomy years before this diagnosis does not make chemotherapy adjuvant', () => {
-    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, performedDateTime: daysAgo(12 * 365) };
+  it('a lumpectomy of the same breast years before this diagnosis does not make chemotherapy adjuvant: it makes this cancer a recurrence', () => {
+    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '80248007' }] }], performedDateTime: daysAgo(12 * 365) };
+    const d = decideFor(edited('pos-mcode', () => false, [old]));
+    expect(d.outcome).toEqual({ status: 'does-not-apply', reason: 'recurrence', evidence: ['Procedure/old-op'] });
+    expect(d.facts.chemotherapy.timing).toBe('neoadjuvant');
+  });
+
+  it('a lumpectomy of the other breast years before this diagnosis is neither adjuvant nor a recurrence of this cancer', () => {
+    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '73056007' }] }], performedDateTime: daysAgo(12 * 365) };
     expect(decideFor(edited('pos-mcode', () => false, [old])).outcome.status).toBe('applies');
   });
 
@@ -271,6 +278,6 @@ describe('exclusions come from the variant file', () => {
 
   it('an exclusion the engine cannot test stops the start, naming the file', () => {
     const variant = { ...VARIANT(), criteria: { ...VARIANT().criteria, exclusions: [...VARIANT().criteria.exclusions, { reason: 'pregnant', description: 'x', source: 'x' }] } };
-    expect(() => checkExclusions(variant)).toThrow(/hooks\/variants\/acr-286-v8.json, field criteria.exclusions\[11\].reason: "pregnant"/);
+    expect(() => checkExclusions(variant)).toThrow(/hooks\/variants\/acr-286-v8.json, field criteria.exclusions\[13\].reason: "pregnant"/);
   });
 });
