@@ -3,7 +3,10 @@ import type { CardWording } from '../knowledge/types';
 
 const ORDER: (keyof ClinicalFacts)[] = ['sex', 'breastCancer', 'biopsyEvidence', 'initialSize', 'initialNodes', 'chemotherapy', 'clippedNode', 'surgerySinceChemotherapy', 'distantMetastasis'];
 
-/** The facts a card rests on, one Markdown line each: label, value, detail, date, and the resources. */
+/**
+ * The facts a card rests on, one Markdown line each, in a clinician's words: label, value, detail and date.
+ * Resource ids are not shown here: they are in the card's extension, for audit.
+ */
 export function factsMarkdown(facts: ClinicalFacts, wording: CardWording): string {
   const lines: string[] = [];
   for (const key of ORDER) {
@@ -12,13 +15,13 @@ export function factsMarkdown(facts: ClinicalFacts, wording: CardWording): strin
     const words = wording.facts[key];
     const phrase = words.values[fact.value] ?? fact.value;
     let line = `- **${words.label}:** ${phrase}`;
-    if (key === 'chemotherapy' && facts.chemotherapy.start) {
-      line += ` (${facts.chemotherapy.start}${facts.chemotherapy.end ? ` to ${facts.chemotherapy.end}` : ''})`;
+    if (key === 'chemotherapy') {
+      if (facts.chemotherapy.start) line += ` (${facts.chemotherapy.start}${facts.chemotherapy.end ? ` to ${facts.chemotherapy.end}` : ''})`;
+      if (facts.chemotherapy.value === 'stopped-early' && fact.detail) line += `: ${fact.detail}`;
     } else if (fact.detail && !phrase.includes(fact.detail)) {
       line += ` (${fact.detail})`;
     }
     if (fact.date && key !== 'chemotherapy') line += `, ${fact.date}`;
-    if (fact.evidence.length > 0) line += ` [${fact.evidence.slice(0, 6).join(', ')}${fact.evidence.length > 6 ? `, +${fact.evidence.length - 6} more` : ''}]`;
     lines.push(line);
   }
   return lines.join('\n');

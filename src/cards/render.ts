@@ -3,7 +3,7 @@ import type { CdsCard, OrderContext } from '../cds/types';
 import type { Decision, RatedOrder } from '../engine';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { Rating, VariantDefinition } from '../knowledge/types';
-import { targetsBreast } from './breast-target';
+import { targetsAxilla } from './axilla-target';
 import { allEvidence, factsMarkdown } from './facts-markdown';
 import { suggestionsFor } from './suggestions';
 import { boundSummary, fill } from './template';
@@ -11,7 +11,7 @@ import { boundSummary, fill } from './template';
 export interface CardSettings {
   /** Info cards naming what is missing when the record neither confirms nor excludes the variant. */
   insufficientDataCards: boolean;
-  /** `info`: breast studies (mammography, DBT) always get an info card, whatever they target. */
+  /** `info`: breast studies (mammography, DBT) always get an info card, even when the order is for the axilla. */
   breastStudyIndicator: 'auto' | 'info';
 }
 
@@ -41,10 +41,12 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
   const detail = template.detail.map((d) => fill(d, values));
   const note = decision.facts.clippedNode ? template.notes?.clippedNode : template.notes?.noClippedNode;
   if (note) detail.push(fill(note, values));
+  const review = knowledge.wording.reviewStatus?.[rated.rating.reviewStatus.status];
+  if (review) detail.push(review);
 
   let indicator = template.indicator;
-  if (template.breastTarget && (settings.breastStudyIndicator === 'info' || targetsBreast(rated.order, template.breastTarget, knowledge))) {
-    indicator = settings.breastStudyIndicator === 'info' ? 'info' : template.breastTarget.indicator;
+  if (template.axillaTarget && settings.breastStudyIndicator !== 'info' && targetsAxilla(rated.order, template.axillaTarget, knowledge)) {
+    indicator = template.axillaTarget.indicator;
   }
   const suggestions = suggestionsFor(template, rated, context, knowledge, decision.draftedProcedures, decision.facts.breastCancer.evidence);
   const system = knowledge.wording.overrideReasonSystem;
@@ -91,7 +93,7 @@ function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledg
     dose: rated.rating.radiation.adultDose,
     variantTitle: `${variant.topic.title}, variant ${variant.variant}`,
     facts,
-    clipEvidence: (decision.facts.clippedNode?.evidence ?? []).join(', ') + (decision.facts.clippedNode?.date ? `, ${decision.facts.clippedNode.date}` : ''),
+    clipDate: decision.facts.clippedNode?.date ?? 'date not recorded',
   };
 }
 

@@ -105,7 +105,7 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   }
 
   const completedBy = stops.early
-    ? `stopped early (${stops.early.reason})`
+    ? stops.early.reason
     : endedCourses.length > 0 && activeRequests.length === 0
       ? 'a completed chemotherapy course'
       : endedRequests.length > 0 && activeRequests.length === 0

@@ -51,7 +51,7 @@ export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'bi
 export const NOT_RATED = 'not-rated';
 
 /** Text placeholders the card renderer fills; any other {{name}} in a card file is a typo. */
-export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipEvidence'];
+export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipDate'];
 
 const PREFETCH_TOKENS = ['context.patientId', 'context.userId', 'context.encounterId', 'userPractitionerId', 'userPractitionerRoleId', 'userPatientId', 'userRelatedPersonId'];
 const LOINC = 'http://loinc.org';
@@ -99,6 +99,14 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     if (!valueSets.has(id)) throw new KnowledgeError(`hooks/valuesets/${id}.json`, '', 'is missing: the engine needs this value set');
   }
   checkCrossReferences(valueSets, procedureKeys);
+  procedures.forEach((p, i) => {
+    const rule = p.notWhenOrderNames;
+    if (!rule) return;
+    const vs = valueSets.get(rule.valueSet);
+    if (!vs) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.valueSet`, `"${rule.valueSet}" is not a value set`);
+    for (const m of rule.meanings) if (!(m in vs.file.meanings)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.meanings`, `"${m}" is not a meaning of ${rule.valueSet}`);
+    if (!textPatterns.has(rule.words)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.words`, `"${rule.words}" is not a pattern of hooks/text-patterns.json`);
+  });
 
   const variants = new Map<string, VariantDefinition>();
   for (const file of reader.list('hooks/variants')) {

@@ -105,6 +105,8 @@ export interface ProcedureDefinition {
   shortName: string;
   target: 'breast' | 'axilla' | 'breast-and-axilla' | 'whole-body';
   order: { coding: OrderCoding[]; text: string; bodySite?: OrderCoding };
+  /** An order for this procedure that also names one of these (by code, or in words) is another study: not rated. */
+  notWhenOrderNames?: { valueSet: string; meanings: string[]; words: string; why: string };
 }
 
 export interface CardSuggestionTemplate {
@@ -124,7 +126,7 @@ export interface CardTemplate {
   notes?: Record<string, string>;
   suggestions?: CardSuggestionTemplate[];
   overrideReasons?: { code: string; display: string }[];
-  breastTarget?: { indicator: 'info' | 'warning'; bodySites: string[]; words: string[]; axillaWords: string[] };
+  axillaTarget?: { indicator: 'info' | 'warning'; bodySites: string[]; words: string[] };
   source: string;
 }
 
@@ -136,6 +138,8 @@ export interface CardWording {
   missing: Record<string, { short: string; long: string }>;
   actions: { delete: string; create: string };
   links: { guidance: string; narrative: string };
+  /** One line a rating card carries while its rating has this review status. */
+  reviewStatus?: Record<string, string>;
   source: string;
 }
 

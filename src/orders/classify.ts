@@ -1,6 +1,7 @@
 import type { Knowledge } from '../knowledge/knowledge';
 import { NOT_RATED } from '../knowledge/load';
 import type { CodingLike } from '../knowledge/value-set-index';
+import { textOf } from '../facts/fhir-values';
 
 export interface Classification {
   /** A procedure key of the knowledge, or undefined when the order is none of them. */
@@ -15,12 +16,17 @@ interface DraftResource {
   resourceType?: unknown;
   code?: { coding?: unknown; text?: unknown };
   bodySite?: unknown;
+  orderDetail?: unknown;
+  note?: unknown;
 }
 
 /**
  * Maps a draft order to a procedure key by its codes: the site's own order codes first (the site
- * knows its catalogue), then CPT, LOINC, SNOMED from the imaging value set. Anything else, including
- * codes that disagree with each other, maps to no procedure: no card is better than a wrong one.
+ * knows its catalogue), then CPT, LOINC, SNOMED from the imaging value set. A generic code gives way to
+ * a specific one beside it (`yieldsTo`: "MRI of breast" beside CPT 77049). Anything else, including
+ * codes that disagree with each other, or a procedure whose order names something that makes it another
+ * study (`notWhenOrderNames`: a PET/CT with a tracer other than FDG), maps to no procedure: no card is
+ * better than a wrong one.
  *
  * @example
  * const classify = orderClassifier(knowledge);
@@ -46,7 +52,7 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
         const matchedBy = { system: coding.system, code: coding.code, via: 'site-order-codes' as const };
         return procedure === NOT_RATED
           ? { matchedBy, reason: `site order code ${coding.code} is mapped to no rated procedure` }
-          : { procedure, matchedBy, reason: `site order code ${coding.code} is mapped to ${procedure}` };
+          : unlessNamedOtherwise(order, { procedure, matchedBy, reason: `site order code ${coding.code} is mapped to ${procedure}` });
       }
     }
 
@@ -56,15 +62,31 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
       return !required || sites.has(required);
     });
     if (matches.length === 0) return { reason: 'no coding of the order is a known imaging procedure' };
-    const meanings = new Set(matches.map((m) => m.meaning));
+    const all = new Set(matches.map((m) => m.meaning));
+    const specific = matches.filter((m) => !('yieldsTo' in m.entry && m.entry.yieldsTo?.some((y) => all.has(y))));
+    const meanings = new Set(specific.map((m) => m.meaning));
     if (meanings.size > 1) {
       return { reason: `the order's codings disagree (${matches.map((m) => `${m.coding.code}: ${m.meaning}`).join('; ')})` };
     }
-    const [first] = matches;
+    const [first] = specific;
     const matchedBy = { ...first.coding, via: 'imaging-procedures' as const };
     if (first.meaning === NOT_RATED) return { matchedBy, reason: `${first.coding.code} is an imaging procedure this variant does not rate` };
-    return { procedure: first.meaning, matchedBy, reason: `${first.coding.system}|${first.coding.code} is ${first.meaning}` };
+    return unlessNamedOtherwise(order, { procedure: first.meaning, matchedBy, reason: `${first.coding.system}|${first.coding.code} is ${first.meaning}` });
   };
+
+  /** A procedure whose order also names what makes it another study (a non-FDG tracer) is not rated. */
+  function unlessNamedOtherwise(order: DraftResource, classification: Classification): Classification {
+    const rule = classification.procedure ? knowledge.procedure(classification.procedure).notWhenOrderNames : undefined;
+    if (!rule) return classification;
+    const details = Array.isArray(order.orderDetail) ? order.orderDetail : [];
+    const codings = asCodings([...(Array.isArray(order.code?.coding) ? order.code.coding : []), ...details.flatMap((d: { coding?: unknown }) => (Array.isArray(d?.coding) ? d.coding : []))]);
+    const coded = knowledge.valueSet(rule.valueSet).matchAll(codings).find((m) => rule.meanings.includes(m.meaning));
+    if (coded) return { matchedBy: classification.matchedBy, reason: `${classification.reason}, but the order names ${coded.coding.code} (${coded.meaning}): not rated` };
+    const notes = Array.isArray(order.note) ? order.note.map((n: { text?: unknown }) => (typeof n?.text === 'string' ? n.text : '')) : [];
+    const words = [textOf(order.code), ...details.map(textOf), ...notes].join(' ');
+    if (knowledge.text(rule.words).test(words)) return { matchedBy: classification.matchedBy, reason: `${classification.reason}, but its words name what makes it another study (${rule.words}): not rated` };
+    return classification;
+  }
 }
 
 function asCodings(value: unknown): { system: string; code: string }[] {

@@ -37,9 +37,10 @@ describe('cards when variant 8 applies', () => {
     expect(contract(card)).toMatchObject({ rating: 'may-be-appropriate', disagreement: true });
   });
 
-  it('US axilla with a clipped node: says so specifically, naming the clip procedure', () => {
+  it('US axilla with a clipped node: says so specifically, with the date the clip was placed (the procedure id only in the extension)', () => {
     const [card] = cardsFor('pos-clipped-node', ['us-axilla']);
-    expect(card.detail).toMatch(/A clipped axillary node is on record\*\* \(Procedure\/pos-clipped-node-node-clip/);
+    expect(card.detail).toMatch(/A clipped axillary node is on record\*\* \(clip placed \d{4}-\d{2}-\d{2}\)/);
+    expect(card.detail).not.toMatch(/Procedure\//);
     expect(contract(card).evidence).toContain('Procedure/pos-clipped-node-node-clip');
   });
 
@@ -77,11 +78,17 @@ describe('cards when variant 8 applies', () => {
     expect(card.suggestions!.map((s) => s.label)).toEqual(['Replace with US axilla']);
   });
 
-  it.each(['mammography-diagnostic-axilla', 'mammography-diagnostic-unspecified', 'dbt-diagnostic'])(
-    '%s: warning, says it still serves the primary tumour, suggests adding MRI or US (never deleting)',
-    (order) => {
+  it.each([
+    ['mammography-diagnostic-axilla', 'warning'],
+    ['mammography-diagnostic-unspecified', 'info'],
+    ['dbt-diagnostic', 'info'],
+    ['mammography-diagnostic-epic-local', 'info'],
+    ['dbt-diagnostic-77066-g0279', 'info'],
+  ])(
+    '%s: %s (a warning only when the order is for the axilla), says it still serves the primary tumour, suggests adding MRI or US (never deleting)',
+    (order, indicator) => {
       const [card] = cardsFor('pos-mcode', [order]);
-      expect(card.indicator).toBe('warning');
+      expect(card.indicator).toBe(indicator);
       expect(card.summary).toMatch(/does not restage the axilla/);
       expect(card.detail).toMatch(/essential to evaluate the \*\*primary breast tumour\*\*/);
       expect(card.suggestions!.map((s) => s.actions.map((a) => a.type))).toEqual([['create'], ['create']]);
@@ -115,7 +122,9 @@ describe('cards when variant 8 applies', () => {
       expect(card.uuid).toMatch(/^[0-9a-f-]{36}$/);
       expect(card.summary.length).toBeLessThan(140);
       expect(card.detail).toMatch(/Relative radiation level: (O 0 mSv|☢+ [\d.-]+ mSv)/);
-      expect(card.detail).toMatch(/\*\*Clinical nodal status before chemotherapy:\*\* node-negative \(cN0\), \d{4}-\d{2}-\d{2} \[Observation\/pos-mcode-cn\]/);
+      expect(card.detail).toMatch(/\*\*Clinical nodal status before chemotherapy:\*\* node-negative \(cN0\), \d{4}-\d{2}-\d{2}\n/);
+      expect(card.detail).not.toMatch(/(Observation|Procedure|Condition|Patient)\//);
+      expect(card.detail).toMatch(/not yet checked against the ACR evidence table/);
       expect(card.detail).toMatch(/\*\*Neoadjuvant chemotherapy:\*\* completed \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\)/);
       expect(card.source).toMatchObject({ label: expect.stringMatching(/ACR Appropriateness Criteria/), url: expect.stringMatching(/^https:\/\//), topic: { system: expect.any(String), code: expect.any(String) } });
       expect(card.links![0]).toMatchObject({ type: 'absolute', url: expect.stringMatching(/^https:\/\/acsearch\.acr\.org/) });
@@ -144,7 +153,8 @@ describe('cards when data is insufficient', () => {
       expect(card.summary).toMatch(/not rated/);
       expect(card.suggestions).toBeUndefined();
       expect(contract(card)).toMatchObject({ rating: 'insufficient-data', missing: ['initial-nodal-status', 'initial-size'] });
-      expect(card.detail).toMatch(/Clinical nodal status \(cN0 or cN1-3\) recorded before chemotherapy/);
+      expect(card.detail).toMatch(/The clinical nodal category before chemotherapy \(cN0, or cN1-cN3\): record the pre-treatment clinical staging of the axilla/);
+      expect(card.detail).toMatch(/record the clinical T category \(cT\) or the largest pre-treatment tumour size/);
     }
   });
 
@@ -159,14 +169,50 @@ describe('no card when variant 8 does not apply', () => {
   });
 });
 
-describe('breast-targeted mammography: free text only', () => {
-  it("a reason coded as the breast cancer diagnosis does not make the order breast-targeted", () => {
+describe('axilla-targeted mammography: by body site or free text only', () => {
+  function mammogramCard(edit: (order: ServiceRequest) => void) {
     const bundle = patientBundle('pos-mcode');
     const context = orderContext(bundle, ['mammography-diagnostic-unspecified']);
     const order = context.draftOrders.entry![0].resource as ServiceRequest;
-    order.reasonCode = [{ coding: [{ system: 'http://snomed.info/sct', code: '353431000119107', display: 'Primary malignant neoplasm of female left breast' }] }];
+    edit(order);
     const decision = decideFor(bundle, ['mammography-diagnostic-unspecified']);
-    const [card] = renderCards({ ...decision, orders: decision.orders.map((o) => ({ ...o, order })) }, context, knowledge(), AUTO);
+    return renderCards({ ...decision, orders: decision.orders.map((o) => ({ ...o, order })) }, context, knowledge(), AUTO)[0];
+  }
+
+  it('a reason coded as a nodal diagnosis names the disease, not the target: info', () => {
+    const card = mammogramCard((order) => (order.reasonCode = [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C77.3', display: 'Secondary malignant neoplasm of axilla and upper limb lymph nodes' }] }]));
+    expect(card.indicator).toBe('info');
+  });
+
+  it('a reason written as "restage the left axilla" makes it a warning', () => {
+    const card = mammogramCard((order) => (order.reasonCode = [{ text: 'Post-NAC: restage the left axilla' }]));
     expect(card.indicator).toBe('warning');
+  });
+
+  it('an axillary body site makes it a warning', () => {
+    const card = mammogramCard((order) => (order.bodySite = [{ coding: [{ system: 'http://snomed.info/sct', code: '68171009' }] }]));
+    expect(card.indicator).toBe('warning');
+  });
+});
+
+describe('cards a radiologist would sign off', () => {
+  it('chemotherapy stopped early for toxicity: the card says "stopped early" and why, never "completed"', () => {
+    for (const patient of ['pos-stopped-for-toxicity-epic', 'pos-stopped-for-toxicity-mcode']) {
+      const [card] = cardsFor(patient, ['mri-breast-wo-w']);
+      expect(card.detail).toMatch(/\*\*Neoadjuvant chemotherapy:\*\* stopped early \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\): \S/);
+      expect(card.detail).not.toMatch(/\*\*Neoadjuvant chemotherapy:\*\* completed/);
+    }
+  });
+
+  it('an axillary biopsy with no readable result: the card asks for that result, not for a nodal category', () => {
+    const [card] = cardsFor('insufficient-node-biopsy-result-unreadable-oracle', ['fdg-pet-ct']);
+    expect(contract(card)).toMatchObject({ rating: 'insufficient-data', missing: ['axillary-biopsy-result'] });
+    expect(card.summary).toMatch(/lacks the axillary biopsy result/);
+    expect(card.detail).toMatch(/record the pathology result \(positive or negative for metastatic carcinoma\)/);
+  });
+
+  it('a rating not yet checked against the ACR table says so on every rating card, once', () => {
+    const cards = cardsFor('pos-mcode', ['mri-breast-wo-w', 'us-axilla', 'dbt-diagnostic', 'fdg-pet-ct']);
+    for (const card of cards) expect(card.detail.match(/not yet checked against the ACR evidence table/g)).toHaveLength(1);
   });
 });

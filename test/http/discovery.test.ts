@@ -11,7 +11,7 @@ describe('GET /cds-services', () => {
     expect(service.title).toEqual(expect.any(String));
     expect(service.description).toEqual(expect.any(String));
     expect(Object.keys(service.prefetch).sort()).toEqual(
-      ['conditions', 'medicationAdministrations', 'medicationRequests', 'observations', 'patient', 'procedures'].sort(),
+      ['conditions', 'diagnosticReports', 'medicationAdministrations', 'medicationDispenses', 'medicationRequests', 'observations', 'patient', 'procedures'].sort(),
     );
   });
 

@@ -16,7 +16,7 @@ describe('POST order-select with prefetch: every fixture', () => {
         ['mammography-diagnostic', 'usually-not-appropriate', false],
         ['dbt-diagnostic', 'usually-not-appropriate', false],
       ]);
-      expect(res.body.cards.map((c: any) => c.indicator)).toEqual(['warning', 'info', 'info', 'warning', 'warning']);
+      expect(res.body.cards.map((c: any) => c.indicator)).toEqual(['warning', 'info', 'info', 'info', 'info']);
     } else if (expected.outcome === 'insufficient-data') {
       expect(ratings).toHaveLength(ORDERS.length);
       for (const r of ratings) expect(r).toMatchObject({ rating: 'insufficient-data', missing: expect.arrayContaining(expected.missing ?? []) });

@@ -70,7 +70,7 @@ describe('loadKnowledge refuses a broken file, naming file and field', () => {
     ['a LOINC code failing its check digit', 'hooks/valuesets/imaging-procedures.json', (d: any) => ((d.codes.find((c: any) => c.code === '36277-2').code = '36277-3'), d), 'hooks/valuesets/imaging-procedures.json', 'codes[', /check digit/],
     ['a meaning the file does not declare', 'hooks/valuesets/tumour-size.json', (d: any) => ((d.codes[0].meaning = 'volume'), d), 'hooks/valuesets/tumour-size.json', 'codes[0].meaning', /not one of/],
     ['a code without a source', 'hooks/valuesets/biopsy.json', (d: any) => (delete d.codes[2].source, d), 'hooks/valuesets/biopsy.json', 'codes[2].source', /required/],
-    ['a duplicate code', 'hooks/valuesets/tumour-size.json', (d: any) => (d.codes.push({ ...d.codes[0] }), d), 'hooks/valuesets/tumour-size.json', 'codes[3].code', /twice/],
+    ['a duplicate code', 'hooks/valuesets/tumour-size.json', (d: any) => (d.codes.push({ ...d.codes[0] }), d), 'hooks/valuesets/tumour-size.json', 'codes[4].code', /twice/],
     ['a prefetch token that is not CDS Hooks 2.0', 'hooks/services/axilla-imaging-order-select.json', (d: any) => ((d.prefetch.patient.query = 'Patient/{{context.draftOrders.id}}'), d), 'hooks/services/axilla-imaging-order-select.json', 'prefetch.patient.query', /not a CDS Hooks 2.0 prefetch token/],
     ['a service for an unknown variant', 'hooks/services/axilla-imaging-order-select.json', (d: any) => ((d.variant = 'acr-286-v99'), d), 'hooks/services/axilla-imaging-order-select.json', 'variant', /not defined/],
     ['an unknown card placeholder', 'cards/kinds/may-be-appropriate.json', (d: any) => ((d.summary = '{{procedur}} may be appropriate'), d), 'cards/kinds/may-be-appropriate.json', 'summary', /placeholder/],

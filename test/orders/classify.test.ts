@@ -112,3 +112,37 @@ describe('code-system aliases', () => {
     expect(classify(serviceRequest([{ system: 'urn:oid:2.16.840.1.113883.6.12', code: '78815' }])).procedure).toBe('fdg-pet-ct');
   });
 });
+
+interface ExpectedOrder {
+  order: string;
+  procedure: string | null;
+  why: string;
+}
+const REAL_WORLD_ORDERS: ExpectedOrder[] = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '../../fhir-fixtures/expected-orders/real-world.json'), 'utf8'));
+
+describe('orders as EHRs write them (fhir-fixtures/expected-orders)', () => {
+  it.each(REAL_WORLD_ORDERS.map((e) => [e.order, e] as const))('%s', (_name, expected) => {
+    const result = classify(draftOrder(expected.order, 'p1'));
+    expect({ procedure: result.procedure ?? null, reason: result.reason }).toEqual({ procedure: expected.procedure, reason: expect.any(String) });
+  });
+
+  it('a generic code gives way to a specific one only when they agree: SNOMED "MRI of breast" alone stays unrated', () => {
+    expect(classify(serviceRequest([{ system: 'http://snomed.info/sct', code: '241615005' }])).procedure).toBeUndefined();
+  });
+
+  it('a generic code does not override a disagreeing specific code: "MRI of breast" beside FDG-PET/CT is unrated', () => {
+    const result = classify(serviceRequest([{ system: 'http://snomed.info/sct', code: '241615005' }, { system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]));
+    expect(result.procedure).toBeUndefined();
+    expect(result.reason).toMatch(/disagree/);
+  });
+
+  it('a PET/CT naming a non-FDG tracer only in a note is not rated either', () => {
+    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]) as object), note: [{ text: 'Ga-68 DOTATATE PET/CT for neuroendocrine tumour' }] };
+    expect(classify(order).procedure).toBeUndefined();
+  });
+
+  it('a PET/CT that names FDG in words stays FDG-PET/CT', () => {
+    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]) as object), code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }], text: 'PET/CT FDG skull base to mid-thigh' } };
+    expect(classify(order).procedure).toBe('fdg-pet-ct');
+  });
+});

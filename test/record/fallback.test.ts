@@ -39,7 +39,7 @@ describe('no prefetch: every fixture read from the FHIR server gives the same ca
     expect(ratingsOf(fallback.body.cards)).toEqual(ratingsOf(withPrefetch.body.cards));
     expect(indicatorsOf(fallback.body.cards)).toEqual(indicatorsOf(withPrefetch.body.cards));
 
-    expect(server.requests.map((r) => r.type).sort()).toEqual(['Condition', 'MedicationAdministration', 'MedicationRequest', 'Observation', 'Patient', 'Procedure']);
+    expect(server.requests.map((r) => r.type).sort()).toEqual(['Condition', 'DiagnosticReport', 'MedicationAdministration', 'MedicationDispense', 'MedicationRequest', 'Observation', 'Patient', 'Procedure']);
     for (const r of server.requests) {
       expect(r.authorization).toBe(`Bearer ${TOKEN}`);
       if (r.type !== 'Patient') expect(r.query.get('patient')).toBe(patient);
@@ -62,7 +62,7 @@ describe('reading only what is needed', () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
     const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { keep: ['patient', 'conditions', 'observations'] })).expect(200);
     expect(res.body.cards).toHaveLength(ORDERS.length);
-    expect(server.requests.map((r) => r.type).sort()).toEqual(['MedicationAdministration', 'MedicationRequest', 'Procedure']);
+    expect(server.requests.map((r) => r.type).sort()).toEqual(['DiagnosticReport', 'MedicationAdministration', 'MedicationDispense', 'MedicationRequest', 'Procedure']);
   });
 
   it('a null prefetch value means "no data": it is not read again', async () => {
