@@ -12,7 +12,9 @@ export function breastCancerFact(ctx: FactContext, dx: CurrentDiagnosis): Fact<B
   const recurrent = dx.conditions.filter((c) => statusIn(ctx.knowledge.statuses.condition.recurrence, codingsOf(c.clinicalStatus)[0]?.code));
   if (recurrent.length > 0) return dated('recurrence', recurrent, dx);
   if (dx.conditions.length > 0) {
-    const codes = dx.conditions.flatMap((c) => codingsOf(c.code).slice(0, 1).map((coding) => coding.code));
+    // The standard code that made it a breast cancer (not a site's local code), as a clinician can look it up.
+    const diagnoses = ctx.knowledge.valueSet('breast-cancer-diagnoses');
+    const codes = dx.conditions.flatMap((c) => diagnoses.match(codingsOf(c.code))?.coding.code ?? []);
     return { ...dated('confirmed', dx.conditions, dx), detail: [...new Set(codes)].join(', ') };
   }
   const unknown = dx.unstated.filter((c) => isCurrent(c, ctx.knowledge.statuses));

@@ -147,6 +147,7 @@ function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[
   const { knowledge } = ctx;
   const reasons = knowledge.valueSet('treatment-stop-reasons');
   const progressionWords = knowledge.text('progression');
+  const completedWords = knowledge.text('courseCompleted');
   const progression: string[] = [];
   const early: string[] = [];
   const why: string[] = [];
@@ -157,7 +158,7 @@ function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[
     const meanings = reasons.matchAll(codingsOf(concept)).map((m) => m.meaning);
     const text = textOf(concept).trim();
     if (meanings.includes('progression') || progressionWords.test(text)) progression.push(ref(r));
-    else if (meanings.some((m) => m !== 'completed') || (meanings.length === 0 && text !== '')) {
+    else if (meanings.some((m) => m !== 'completed') || (meanings.length === 0 && text !== '' && !completedWords.test(text))) {
       early.push(ref(r));
       why.push(text || codingsOf(concept)[0]?.display || codingsOf(concept)[0]?.code || 'reason stated');
     }

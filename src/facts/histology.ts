@@ -6,9 +6,8 @@ import { belongsToCurrent, onsetOf, type CurrentDiagnosis } from './diagnosis';
 import { asArray, codingsOf, codingsOfAll, firstTime, isoDate, ref, statusIn, textOf } from './fhir-values';
 import { relative } from './staging';
 import type { Fact, FactContext } from './types';
+import { HISTOLOGY_EXTENSION } from './mcode';
 
-/** mCODE PrimaryCancerCondition: the tumour's morphology (ICD-O-3 or SNOMED) rides on this extension. */
-const HISTOLOGY_EXTENSION = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior';
 
 /**
  * A breast tumour that is not a carcinoma (phyllodes tumour, sarcoma, lymphoma), which variant 8 is not about:

@@ -4,9 +4,8 @@ import { onsetOf } from './diagnosis';
 import { codingsOf, codingsOfAll, isoDate, ref } from './fhir-values';
 import type { StagingReading } from './staging';
 import type { Fact, FactContext } from './types';
+import { hasProfile, SECONDARY_CANCER_PROFILE } from './mcode';
 
-/** mCODE SecondaryCancerCondition: a metastasis, whatever code it carries. */
-const SECONDARY_CANCER_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition';
 const REGIONAL_NODE_SITES = ['axilla', 'other-regional-nodes'];
 
 /**
@@ -28,7 +27,7 @@ export function distantMetastasisFact(ctx: FactContext, staging: StagingReading[
 
 /** An mCODE secondary cancer whose code the value sets do not place, and whose site is not a regional node group. */
 function isDistantSecondary(c: Condition, { knowledge }: FactContext): boolean {
-  if (!(c.meta?.profile ?? []).includes(SECONDARY_CANCER_PROFILE)) return false;
+  if (!hasProfile(c, SECONDARY_CANCER_PROFILE)) return false;
   const meaning = knowledge.valueSet('breast-cancer-diagnoses').match(codingsOf(c.code))?.meaning;
   if (meaning === 'axillary-node-metastasis' || meaning === 'regional-node-metastasis' || meaning === 'secondary-breast') return false;
   return !knowledge.valueSet('body-sites').matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));

@@ -4,8 +4,8 @@ import { mayBelongToCurrent, belongsToCurrent, onsetOf, type CurrentDiagnosis } 
 import { asArray, codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref, statusIn, textOf } from './fhir-values';
 import { isInitialClinical, relative, type StagingReading } from './staging';
 import type { Fact, FactContext, InitialNodes } from './types';
+import { hasProfile, SECONDARY_CANCER_PROFILE } from './mcode';
 
-const SECONDARY_CANCER_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition';
 const NODE_METASTASIS = ['axillary-node-metastasis', 'regional-node-metastasis'];
 const REGIONAL_NODE_SITES = ['axilla', 'other-regional-nodes'];
 
@@ -33,7 +33,7 @@ export function initialNodesFact(ctx: FactContext, dx: CurrentDiagnosis, staging
   for (const c of record.conditions) {
     if (!isAsserted(c, knowledge.statuses)) continue;
     const meaning = diagnoses.match(codingsOf(c.code))?.meaning;
-    const regionalSecondary = (c.meta?.profile ?? []).includes(SECONDARY_CANCER_PROFILE) && sites.matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));
+    const regionalSecondary = hasProfile(c, SECONDARY_CANCER_PROFILE) && sites.matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));
     if ((meaning && NODE_METASTASIS.includes(meaning)) || regionalSecondary) positives.push({ ref: ref(c), time: onsetOf(c), label: codingsOf(c.code)[0]?.display ?? 'nodal metastasis' });
   }
 

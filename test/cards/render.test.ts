@@ -213,6 +213,6 @@ describe('cards a radiologist would sign off', () => {
 
   it('a rating not yet checked against the ACR table says so on every rating card, once', () => {
     const cards = cardsFor('pos-mcode', ['mri-breast-wo-w', 'us-axilla', 'dbt-diagnostic', 'fdg-pet-ct']);
-    for (const card of cards) expect(card.detail.match(/not yet checked against the ACR evidence table/g)).toHaveLength(1);
+    for (const card of cards) expect(card.detail!.match(/not yet checked against the ACR evidence table/g)).toHaveLength(1);
   });
 });
