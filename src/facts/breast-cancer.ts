@@ -14,7 +14,10 @@ export function breastCancerFact(ctx: FactContext, dx: CurrentDiagnosis): Fact<B
   if (dx.conditions.length > 0) {
     // The standard code that made it a breast cancer (not a site's local code), as a clinician can look it up.
     const diagnoses = ctx.knowledge.valueSet('breast-cancer-diagnoses');
-    const codes = dx.conditions.flatMap((c) => diagnoses.match(codingsOf(c.code))?.coding.code ?? []);
+    const codes = dx.conditions.flatMap((c) => {
+      const match = diagnoses.match(codingsOf(c.code));
+      return match ? [`${match.coding.code} ${match.entry.display.replace(/\s*\((disorder|finding)\)$/, '')}`] : [];
+    });
     return { ...dated('confirmed', dx.conditions, dx), detail: [...new Set(codes)].join(', ') };
   }
   const unknown = dx.unstated.filter((c) => isCurrent(c, ctx.knowledge.statuses));

@@ -1,4 +1,4 @@
-import type { CodeableConcept, Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Procedure, Reference } from 'fhir/r4';
+import type { CodeableConcept, Condition, Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Procedure, Reference } from 'fhir/r4';
 import { medicationRef, type PatientRecord } from '../record/patient-record';
 import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref, statusIn, textOf } from './fhir-values';
 import { relative } from './staging';
@@ -48,7 +48,11 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   const current = (span: Span) => earliest === undefined || dayOf(span.end ?? span.start ?? Number.POSITIVE_INFINITY) >= earliest;
 
   const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy' || isCytotoxicCoding(codingsOf(p.code));
-  const procedures = record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isChemoProcedure(p)).map((p) => ({ p, ...procedureSpan(p) })).filter(current);
+  const isAdministration = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy-administration';
+  const namedProcedures = record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isChemoProcedure(p));
+  const namesNoDrug = namedProcedures.length === 0 && chemoRequests.length === 0 && !record.medicationAdministrations.some((a) => isCytotoxicCoding(medicationCodings(a, record))) && !record.medicationDispenses.some((d) => isCytotoxicCoding(medicationCodings(d, record)));
+  // An administration code (CPT 964xx) says a drug was infused, not which: antibodies that continue after chemotherapy are billed the same way.
+  const procedures = [...namedProcedures, ...(namesNoDrug ? record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isAdministration(p)) : [])].map((p) => ({ p, ...procedureSpan(p) })).filter(current);
   const doses = [
     ...record.medicationAdministrations
       .filter((a) => statusIn(MA.given, a.status) && (isCytotoxicCoding(medicationCodings(a, record)) || carriesOutChemo([a.request])))
@@ -60,16 +64,24 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   const requests = chemoRequests.filter((r) => statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
   const planned = record.procedures.filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
 
-  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.resource)), ...requests.map((s) => ref(s.r))];
+  const encounters = namesNoDrug ? chemotherapyConditions(ctx, 'chemotherapy-administration').map((c) => ({ c, start: firstTime(c.onsetDateTime, c.recordedDate), end: firstTime(c.onsetDateTime, c.recordedDate) })).filter(current) : [];
+  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.resource)), ...requests.map((s) => ref(s.r)), ...encounters.map((e) => ref(e.c))];
   const intents = new Set<string>();
   for (const { p } of procedures) for (const m of procedureCodes.matchAll(codingsOfAll(p.reasonCode))) intents.add(m.meaning);
   for (const { r } of requests) for (const m of procedureCodes.matchAll(codingsOfAll(r.reasonCode))) intents.add(m.meaning);
-  if (evidence.length === 0) return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration, dispense or request' };
+  if (evidence.length === 0) {
+    const history = chemotherapyConditions(ctx, 'chemotherapy-history');
+    if (history.length > 0) return { status: 'end-unknown', intents, evidence: history.map(ref), why: 'a history of chemotherapy is recorded, without dates' };
+    return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration, dispense or request' };
+  }
+  const given = procedures.length > 0 || doses.length > 0 || encounters.length > 0;
+  const allInFuture = requests.every((s) => statusIn(MR.active, s.r.status) && s.start !== undefined && dayOf(s.start) > dayOf(now));
+  if (!given && allInFuture) return { status: 'not-started', intents, evidence: [], why: 'chemotherapy is ordered but not yet given' };
 
   const sessions = procedures.filter((s) => !s.courseLevel);
   const courses = procedures.filter((s) => s.courseLevel);
-  const doseTimes = [...doses.map((d) => d.end ?? d.start), ...sessions.map((s) => s.start)].filter(isTime);
-  const recordedStarts = [...courses.map((s) => s.start), ...doses.map((d) => d.start), ...sessions.map((s) => s.start), ...requests.map((s) => s.start)].filter(isTime);
+  const doseTimes = [...doses.map((d) => d.end ?? d.start), ...sessions.map((s) => s.start), ...encounters.map((e) => e.start)].filter(isTime);
+  const recordedStarts = [...courses.map((s) => s.start), ...doses.map((d) => d.start), ...sessions.map((s) => s.start), ...encounters.map((e) => e.start), ...requests.map((s) => s.start)].filter(isTime);
   const authored = requests.map((s) => firstTime(s.r.authoredOn)).filter(isTime);
   const starts = recordedStarts.length > 0 ? recordedStarts : authored;
   const start = starts.length ? Math.min(...starts) : undefined;
@@ -160,13 +172,27 @@ function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[
     if (meanings.includes('progression') || progressionWords.test(text)) progression.push(ref(r));
     else if (meanings.some((m) => m !== 'completed') || (meanings.length === 0 && text !== '' && !completedWords.test(text))) {
       early.push(ref(r));
-      why.push(text || codingsOf(concept)[0]?.display || codingsOf(concept)[0]?.code || 'reason stated');
+      why.push(stopReasonWords(concept));
     }
   }
   return {
     ...(progression.length ? { progression: { reason: 'chemotherapy stopped for progression', evidence: progression } } : {}),
     ...(early.length ? { early: { reason: [...new Set(why)].join('; '), evidence: early } } : {}),
   };
+}
+
+/** A stop reason as a clinician would write it: the coded reason (without its SNOMED tag), then the words, if they add anything. */
+function stopReasonWords(concept: CodeableConcept | undefined): string {
+  const coded = codingsOf(concept).map((c) => (c.display ?? c.code).replace(/\s*\((situation|finding|qualifier value|event)\)$/i, ''))[0];
+  const text = typeof concept?.text === 'string' ? concept.text.trim() : '';
+  if (coded && text && !text.toLowerCase().includes(coded.toLowerCase())) return `${coded} (${text})`;
+  return coded || text || 'reason stated';
+}
+
+/** Conditions that record chemotherapy by code (ICD-10-CM Z51.11 encounters, Z92.21 history). */
+function chemotherapyConditions({ record, knowledge }: FactContext, meaning: string): Condition[] {
+  const codes = knowledge.valueSet('chemotherapy-procedures');
+  return record.conditions.filter((c) => !statusIn(knowledge.statuses.condition.withdrawn, codingsOf(c.verificationStatus)[0]?.code) && codes.match(codingsOf(c.code))?.meaning === meaning);
 }
 
 /** A treatment-response or disease-status observation after chemotherapy started that says the cancer progressed. */

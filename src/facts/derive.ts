@@ -41,6 +41,9 @@ export function deriveFacts(ctx: FactContext): ClinicalFacts {
     chemotherapy: chemotherapyFact(ctx, course, surgery.beforeChemotherapy),
     clippedNode: clippedNodeFact(ctx, course.start),
   };
+  if (course.status !== 'not-started' && surgery.axillaBeforeChemotherapy.length > 0) {
+    facts.axillarySurgeryBeforeChemotherapy = { value: 'present', evidence: surgery.axillaBeforeChemotherapy };
+  }
   if (course.status !== 'not-started' && surgery.sinceChemotherapy.length > 0) {
     facts.surgerySinceChemotherapy = { value: 'present', date: surgery.firstSinceDate, evidence: surgery.sinceChemotherapy };
   }

@@ -45,6 +45,8 @@ export interface ClinicalFacts {
   initialNodes: Fact<InitialNodes>;
   chemotherapy: ChemotherapyFact;
   surgerySinceChemotherapy?: Fact<'present'>;
+  /** Axillary surgery only (a sentinel node biopsy, or a pN with no pT) before chemotherapy: the axilla is already staged surgically. */
+  axillarySurgeryBeforeChemotherapy?: Fact<'present'>;
   clippedNode?: Fact<'present'>;
 }
 

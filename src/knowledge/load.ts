@@ -45,7 +45,7 @@ export const REQUIRED_VALUE_SETS = [
 ];
 
 /** Text patterns the engine reads by name (hooks/text-patterns.json). */
-export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'biopsyResultPositive', 'personalHistory', 'recurrence', 'nonCarcinomaHistology', 'progression', 'nonFdgTracer', 'stageIV', 'leftSide', 'rightSide', 'breastSite', 'courseCompleted'];
+export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'biopsyResultPositive', 'personalHistory', 'recurrence', 'nonCarcinomaHistology', 'progression', 'nonFdgTracer', 'stageIV', 'leftSide', 'rightSide', 'breastSite', 'courseCompleted', 'distantMetastasisReport', 'metastaticDisease'];
 
 /** The meaning an imaging code has when it is known but deliberately not rated. */
 export const NOT_RATED = 'not-rated';

@@ -15,6 +15,7 @@ export type ExclusionReason =
   | 'chemotherapy-in-progress'
   | 'progression-on-chemotherapy'
   | 'adjuvant-chemotherapy'
+  | 'axillary-surgery-before-chemotherapy'
   | 'surgery-since-chemotherapy'
   | 'chemotherapy-ended-too-long-ago';
 
@@ -57,6 +58,7 @@ export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
   'chemotherapy-in-progress': { holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
   'progression-on-chemotherapy': { holds: (f) => f.chemotherapy.progression?.evidence, needs: [] },
   'adjuvant-chemotherapy': { holds: (f) => (f.chemotherapy.timing === 'adjuvant' ? f.chemotherapy.evidence : undefined), needs: [] },
+  'axillary-surgery-before-chemotherapy': { holds: (f) => f.axillarySurgeryBeforeChemotherapy?.evidence, needs: [] },
   'surgery-since-chemotherapy': { holds: (f) => f.surgerySinceChemotherapy?.evidence, needs: [] },
   'chemotherapy-ended-too-long-ago': {
     holds: (f, s) => (ENDED.includes(f.chemotherapy.value) && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd ? f.chemotherapy.evidence : undefined),

@@ -278,6 +278,7 @@ describe('exclusions come from the variant file', () => {
 
   it('an exclusion the engine cannot test stops the start, naming the file', () => {
     const variant = { ...VARIANT(), criteria: { ...VARIANT().criteria, exclusions: [...VARIANT().criteria.exclusions, { reason: 'pregnant', description: 'x', source: 'x' }] } };
-    expect(() => checkExclusions(variant)).toThrow(/hooks\/variants\/acr-286-v8.json, field criteria.exclusions\[13\].reason: "pregnant"/);
+    const index = VARIANT().criteria.exclusions.length;
+    expect(() => checkExclusions(variant)).toThrow(`hooks/variants/acr-286-v8.json, field criteria.exclusions[${index}].reason: "pregnant"`);
   });
 });
