@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import type { Auditor } from './audit/auditor';
 import type { Config } from './config/load';
 import { discoveryRoute } from './http/discovery';
 import { operationOutcome } from './errors';
@@ -21,16 +22,17 @@ export interface AppParts {
   logger: Logger;
   store: Store;
   handleHook: HookHandler;
+  auditor: Auditor;
 }
 
 /**
  * Builds the Express app from its parts; `main.ts` reads the configuration, opens the store and listens.
  *
  * @example
- * const app = createApp({ config, knowledge, logger, store, handleHook });
+ * const app = createApp({ config, knowledge, logger, store, handleHook, auditor });
  * app.listen(config.port);
  */
-export function createApp({ config, knowledge, logger, store, handleHook }: AppParts): Express {
+export function createApp({ config, knowledge, logger, store, handleHook, auditor }: AppParts): Express {
   const { security } = config;
   const app = express();
   app.disable('x-powered-by');
@@ -76,7 +78,7 @@ export function createApp({ config, knowledge, logger, store, handleHook }: AppP
 
   app.use('/cds-services', jsonBody(config.bodyLimitBytes));
   app.get('/cds-services', discoveryRoute(knowledge));
-  app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook));
+  app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook, auditor));
   app.post('/cds-services/:id/feedback', feedbackRoute(knowledge, store, logger));
 
   app.use(notFound);

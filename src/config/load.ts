@@ -34,6 +34,20 @@ export interface Config {
   site: SiteSettings;
   fhir: FhirLimits;
   security: SecuritySettings;
+  governance: GovernanceSettings;
+}
+
+/** The audit trail, silent mode and the governance report (issue 9). */
+export interface GovernanceSettings {
+  /** Services that evaluate and audit every call but answer no cards: service ids, or '*' for all. */
+  silentServices: string[] | '*';
+  /** Key of the keyed hashes of patient, encounter and order ids; undefined: generated once and kept in the store. */
+  auditHmacKey?: string;
+  auditRetentionDays: number;
+  auditQueueMax: number;
+  auditFlushMs: number;
+  /** Credential for GET /governance (Bearer, or Basic with it as password); undefined: the endpoint answers 404. */
+  governanceToken?: string;
 }
 
 export interface SecuritySettings {
@@ -171,6 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     rateLimitPerMinute: rateLimit,
   };
 
+  const silentText = (env.SILENT_SERVICES ?? '').trim();
+  const auditHmacKey = env.AUDIT_HMAC_KEY || undefined;
+  if (auditHmacKey && auditHmacKey.length < 32) problems.push('AUDIT_HMAC_KEY must be at least 32 characters (a random secret; leave it unset to have one generated and kept in the store)');
+  const governanceToken = env.GOVERNANCE_TOKEN || undefined;
+  if (governanceToken && governanceToken.length < 24) problems.push('GOVERNANCE_TOKEN must be at least 24 characters (a random secret)');
+  const governance: GovernanceSettings = {
+    silentServices: silentText === '*' ? '*' : silentText.split(',').map((s) => s.trim()).filter(Boolean),
+    auditHmacKey,
+    auditRetentionDays: readInteger(env, 'AUDIT_RETENTION_DAYS', 400, 1, 36500, problems),
+    auditQueueMax: readInteger(env, 'AUDIT_QUEUE_MAX', 10000, 1, 1_000_000, problems),
+    auditFlushMs: readInteger(env, 'AUDIT_FLUSH_MS', 1000, 1, 60000, problems),
+    governanceToken,
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     config: {
@@ -185,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       site,
       fhir,
       security,
+      governance,
     },
     warnings,
   };

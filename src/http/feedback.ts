@@ -41,7 +41,7 @@ export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger
         outcomeTimestamp: item.outcomeTimestamp,
       }));
       const stored = await store.saveFeedback(rows);
-      logger.info({ service: service.id, issuer, items: rows.length, stored, outcomes: rows.map((r) => r.outcome) }, 'feedback');
+      logger.info({ serviceId: service.id, issuer, items: rows.length, stored, outcomes: rows.map((r) => r.outcome) }, 'feedback');
       res.json({ received: rows.length, stored });
     } catch (error) {
       next(error);

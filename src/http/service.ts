@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
-import type { CdsResponse, HookRequest } from '../cds/types';
+import type { Auditor } from '../audit/auditor';
+import type { HookRequest } from '../cds/types';
+import { UnreadableRecord, type HookEvaluation } from '../hook-handler';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
 import { unauthorized, verifiedClient } from '../security/auth-middleware';
@@ -13,33 +15,45 @@ import { parseHookRequest } from './hook-request';
  * What answers a validated hook call: the engine, wrapped by record reading. `log` collects what the call's
  * single log line should say about the decision (never patient data).
  */
-export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>) => Promise<CdsResponse>;
+export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>) => Promise<HookEvaluation>;
 
-/** POST /cds-services/{id}: validate, hand to the engine, answer `{cards}`. */
-export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler) {
+/**
+ * POST /cds-services/{id}: validate, hand to the engine, answer `{cards}` (none when the service is silent
+ * at this site), then audit the call: after the answer, never delaying or failing it.
+ */
+export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler, auditor: Auditor) {
   return async function service(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
     const started = process.hrtime.bigint();
     const definition = knowledge.service(req.params.id);
     if (!definition) return next(new HttpError(404, 'not-found', `no CDS service with id "${req.params.id}"`, 'id'));
     let hookInstance: string | undefined;
+    let request: HookRequest | undefined;
     const log: Record<string, unknown> = {};
     try {
-      const request = parseHookRequest(req.body, definition, config);
-      hookInstance = request.hookInstance;
+      const parsed = parseHookRequest(req.body, definition, config);
+      request = parsed;
+      hookInstance = parsed.hookInstance;
       const client = verifiedClient(res);
-      if (client?.fhirServers && request.fhirServer && !client.fhirServers.some((allowed) => sameServer(allowed, request.fhirServer as string))) {
+      if (client?.fhirServers && parsed.fhirServer && !client.fhirServers.some((allowed) => sameServer(allowed, parsed.fhirServer as string))) {
         // A token must not be able to send the service to read from a server its EHR did not declare.
-        logger.warn({ service: definition.id, hookInstance, issuer: client.issuer, reason: 'fhirServer not allowed for issuer' }, 'hook refused');
+        logger.warn({ serviceId: definition.id, hookInstance, issuer: client.issuer, reason: 'fhirServer not allowed for issuer' }, 'hook refused');
         unauthorized(res);
         return;
       }
-      const response = await handle(definition, request, log);
-      res.json(response);
-      logger.info({ service: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: response.cards.length, ms: elapsedMs(started) }, 'hook answered');
+      const evaluation = await handle(definition, parsed, log);
+      const silent = auditor.isSilent(definition.id);
+      res.json({ cards: silent ? [] : evaluation.cards });
+      const ms = elapsedMs(started);
+      logger.info({ serviceId: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: evaluation.cards.length, ...(silent ? { silent } : {}), ms }, 'hook answered');
+      auditor.record({ service: definition, request: parsed, client, evaluation, status: 200, latencyMs: ms, silent });
     } catch (error) {
+      const ms = elapsedMs(started);
       // The error handler writes the call's one log line, with these fields.
-      res.locals.logFields = { service: definition.id, hookInstance, ...log, ms: elapsedMs(started) };
+      res.locals.logFields = { serviceId: definition.id, hookInstance, ...log, ms };
       next(error);
+      if (error instanceof UnreadableRecord && request) {
+        auditor.record({ service: definition, request, client: verifiedClient(res), evaluation: error.evaluation, status: error.status, latencyMs: ms, silent: auditor.isSilent(definition.id) });
+      }
     }
   };
 }

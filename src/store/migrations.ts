@@ -29,6 +29,59 @@ function feedbackTable(idColumn: string): string {
     CREATE INDEX feedback_card ON feedback (card_uuid);`;
 }
 
+/** The audit trail: one row per hook call, one per card it issued, counts of rows lost, and the store's own secrets. */
+function auditTables(types: { real: string; serial: string }): string {
+  return `CREATE TABLE audit_call (
+      id TEXT PRIMARY KEY,
+      at TEXT NOT NULL,
+      service_id TEXT NOT NULL,
+      hook TEXT NOT NULL,
+      hook_instance TEXT NOT NULL,
+      issuer TEXT NOT NULL,
+      tenant TEXT,
+      knowledge_version TEXT NOT NULL,
+      knowledge_digest TEXT NOT NULL,
+      silent INTEGER NOT NULL,
+      status INTEGER NOT NULL,
+      outcome TEXT NOT NULL,
+      reason TEXT,
+      missing TEXT NOT NULL,
+      unreadable TEXT NOT NULL,
+      patient_hash TEXT,
+      encounter_hash TEXT,
+      record_source TEXT NOT NULL,
+      failed_reads TEXT NOT NULL,
+      latency_ms ${types.real} NOT NULL
+    );
+    CREATE INDEX audit_call_at ON audit_call (at);
+    CREATE INDEX audit_call_patient ON audit_call (patient_hash);
+    CREATE TABLE audit_card (
+      card_uuid TEXT PRIMARY KEY,
+      call_id TEXT NOT NULL,
+      at TEXT NOT NULL,
+      procedure_key TEXT NOT NULL,
+      rating TEXT NOT NULL,
+      indicator TEXT NOT NULL,
+      silent INTEGER NOT NULL,
+      suggestions TEXT NOT NULL,
+      order_hash TEXT
+    );
+    CREATE INDEX audit_card_at ON audit_card (at);
+    CREATE INDEX audit_card_call ON audit_card (call_id);
+    CREATE TABLE audit_drop (
+      ${types.serial},
+      at TEXT NOT NULL,
+      rows_lost INTEGER NOT NULL,
+      why TEXT NOT NULL
+    );
+    CREATE TABLE store_secret (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE INDEX feedback_received ON feedback (received_at);`;
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -53,5 +106,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'feedback as received',
     sqlite: feedbackTable('id INTEGER PRIMARY KEY AUTOINCREMENT'),
     postgres: feedbackTable('id BIGSERIAL PRIMARY KEY'),
+  },
+  {
+    version: 3,
+    name: 'audit trail',
+    sqlite: auditTables({ real: 'REAL', serial: 'id INTEGER PRIMARY KEY AUTOINCREMENT' }),
+    postgres: auditTables({ real: 'DOUBLE PRECISION', serial: 'id BIGSERIAL PRIMARY KEY' }),
   },
 ];

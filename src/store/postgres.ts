@@ -1,4 +1,6 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import type { AuditCall } from '../audit/types';
+import { auditStatements, callValues, cardValues, exportRows, POSTGRES_PLACEHOLDER, rangeBounds } from './audit-sql';
 import { feedbackKey } from './feedback-key';
 import { MIGRATIONS } from './migrations';
 import type { FeedbackRow, Store } from './store';
@@ -13,8 +15,51 @@ export async function openPostgresStore(url: string): Promise<Store> {
   // An idle connection dropped by a database restart or failover must not crash the process: the pool replaces it.
   pool.on('error', () => undefined);
   await migrate(pool);
+  const sql = auditStatements(POSTGRES_PLACEHOLDER);
+  const inTransaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
   return {
     engine: 'postgres',
+    async writeAudit(calls: AuditCall[]) {
+      await inTransaction(async (client) => {
+        for (const call of calls) {
+          await client.query(sql.insertCall, callValues(call));
+          for (const card of call.cards) await client.query(sql.insertCard, cardValues(call, card));
+        }
+      });
+    },
+    async recordAuditDrop(rows, why) {
+      await pool.query(sql.insertDrop, [new Date().toISOString(), rows, why]);
+    },
+    async pruneAudit(before) {
+      return inTransaction(async (client) => {
+        let removed = 0;
+        for (const statement of [sql.pruneCalls, sql.pruneCards, sql.pruneDrops, sql.pruneFeedback]) removed += (await client.query(statement, [before])).rowCount ?? 0;
+        return removed;
+      });
+    },
+    async readAudit(range) {
+      const bounds = rangeBounds(range);
+      const all = async (statement: string) => (await pool.query(statement, bounds)).rows as Record<string, unknown>[];
+      const [calls, cards, feedback, drops] = await Promise.all([all(sql.readCalls), all(sql.readCards), all(sql.readFeedback), all(sql.readDrops)]);
+      return exportRows({ calls, cards, feedback, drops });
+    },
+    async secret(name, make) {
+      await pool.query(sql.insertSecret, [name, make(), new Date().toISOString()]);
+      return (await pool.query<{ value: string }>(sql.readSecret, [name])).rows[0].value;
+    },
     async rememberJti(issuer, jti, expiresAt) {
       const result = await pool.query('INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT (issuer, jti) DO NOTHING', [issuer, jti, expiresAt]);
       return result.rowCount === 1;
@@ -23,9 +68,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return (await pool.query('DELETE FROM jwt_replay WHERE expires_at < $1', [nowSeconds])).rowCount ?? 0;
     },
     async saveFeedback(rows: FeedbackRow[]) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(async (client) => {
         let added = 0;
         const receivedAt = new Date().toISOString();
         for (const row of rows) {
@@ -36,14 +79,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
           );
           added += result.rowCount ?? 0;
         }
-        await client.query('COMMIT');
         return added;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async migrations() {
       return (await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version));

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { auditStatements, callValues, cardValues, exportRows, rangeBounds, SQLITE_PLACEHOLDER } from './audit-sql';
 import { feedbackKey } from './feedback-key';
 import { MIGRATIONS } from './migrations';
+import type { AuditCall } from '../audit/types';
 import type { FeedbackRow, Store } from './store';
 
 /**
@@ -20,7 +22,7 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const insertJti = db.prepare('INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT (issuer, jti) DO NOTHING');
-  const prune = db.prepare('DELETE FROM jwt_replay WHERE expires_at < ?');
+  const pruneReplay = db.prepare('DELETE FROM jwt_replay WHERE expires_at < ?');
   const insertFeedback = db.prepare(`INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, override_system, override_code, override_display, user_comment, outcome_timestamp, received_at)
     VALUES (@key, @serviceId, @issuer, @card, @outcome, @accepted, @system, @code, @display, @comment, @outcomeTimestamp, @receivedAt) ON CONFLICT (item_key) DO NOTHING`);
   const saveAll = db.transaction((rows: FeedbackRow[]) => {
@@ -45,13 +47,41 @@ export function openSqliteStore(file: string): Store {
     return added;
   });
 
+  const sql = auditStatements(SQLITE_PLACEHOLDER);
+  const audit = { call: db.prepare(sql.insertCall), card: db.prepare(sql.insertCard), drop: db.prepare(sql.insertDrop), secret: db.prepare(sql.insertSecret), readSecret: db.prepare(sql.readSecret) };
+  const writeAll = db.transaction((calls: AuditCall[]) => {
+    for (const call of calls) {
+      audit.call.run(...callValues(call));
+      for (const card of call.cards) audit.card.run(...cardValues(call, card));
+    }
+  });
+  const prune = db.transaction((before: string) => [sql.pruneCalls, sql.pruneCards, sql.pruneDrops, sql.pruneFeedback].reduce((n, statement) => n + db.prepare(statement).run(before).changes, 0));
+
   return {
     engine: 'sqlite',
+    async writeAudit(calls) {
+      writeAll(calls);
+    },
+    async recordAuditDrop(rows, why) {
+      audit.drop.run(new Date().toISOString(), rows, why);
+    },
+    async pruneAudit(before) {
+      return prune(before);
+    },
+    async readAudit(range) {
+      const bounds = rangeBounds(range);
+      const all = (statement: string) => db.prepare(statement).all(...bounds) as Record<string, unknown>[];
+      return exportRows({ calls: all(sql.readCalls), cards: all(sql.readCards), feedback: all(sql.readFeedback), drops: all(sql.readDrops) });
+    },
+    async secret(name, make) {
+      audit.secret.run(name, make(), new Date().toISOString());
+      return (audit.readSecret.get(name) as { value: string }).value;
+    },
     async rememberJti(issuer, jti, expiresAt) {
       return insertJti.run(issuer, jti, expiresAt).changes === 1;
     },
     async pruneExpired(nowSeconds = Math.floor(Date.now() / 1000)) {
-      return prune.run(nowSeconds).changes;
+      return pruneReplay.run(nowSeconds).changes;
     },
     async saveFeedback(rows) {
       return saveAll(rows);

@@ -9,6 +9,8 @@ export interface FeedbackRow {
   outcomeTimestamp: string;
 }
 
+import type { AuditCall, AuditExport } from '../audit/types';
+
 /**
  * The service's state, behind one small interface: embedded SQLite by default, PostgreSQL when
  * several instances share a database. Nothing else in the service keeps state between calls.
@@ -21,6 +23,16 @@ export interface Store {
   pruneExpired(nowSeconds?: number): Promise<number>;
   /** Stores feedback idempotently: an item sent twice is stored once. Returns how many were new. */
   saveFeedback(rows: FeedbackRow[]): Promise<number>;
+  /** Writes audited hook calls and their cards in one transaction; a row already written is kept once. */
+  writeAudit(calls: AuditCall[]): Promise<void>;
+  /** Counts audit rows that could not be written (the queue was full, or the store was down). */
+  recordAuditDrop(rows: number, why: string): Promise<void>;
+  /** Deletes audit rows, drops and feedback older than `before` (ISO 8601); returns how many rows went. */
+  pruneAudit(before: string): Promise<number>;
+  /** The audit trail between two ISO dates (inclusive days), flat, for the governance report. */
+  readAudit(range: { from?: string; to?: string }): Promise<AuditExport>;
+  /** A named secret kept in the store: the existing one, or `make()`'s value stored on first use (race-safe across instances). */
+  secret(name: string, make: () => string): Promise<string>;
   /** Applied migration versions, oldest first (for tests and the start-up log). */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { Auditor } from '../../src/audit/auditor';
 import { loadConfig, type Config } from '../../src/config/load';
 import { createHookHandler } from '../../src/hook-handler';
 import type { Knowledge } from '../../src/knowledge/knowledge';
@@ -22,12 +23,13 @@ export function knowledge(): Knowledge {
  * The service as `npm start` builds it, with test defaults (the test issuers trusted, an in-memory
  * SQLite store, silent logs) and any environment overrides.
  */
-export function testApp(env: NodeJS.ProcessEnv = {}, parts: { store?: Store; logger?: ReturnType<typeof createLogger> } = {}): { app: Express; config: Config; store: Store } {
+export function testApp(env: NodeJS.ProcessEnv = {}, parts: { store?: Store; logger?: ReturnType<typeof createLogger> } = {}): { app: Express; config: Config; store: Store; auditor: Auditor } {
   const { config } = loadConfig({ NODE_ENV: 'test', CDS_TRUSTED_ISSUERS: TEST_TRUST_FILE, ...env });
   const store = parts.store ?? openSqliteStore(':memory:');
   const logger = parts.logger ?? createLogger('silent');
-  const app = createApp({ config, knowledge: knowledge(), logger, store, handleHook: createHookHandler(knowledge(), config.site, config.fhir) });
-  return { app, config, store };
+  const auditor = new Auditor(store, logger, knowledge(), config.governance);
+  const app = createApp({ config, knowledge: knowledge(), logger, store, handleHook: createHookHandler(knowledge(), config.site, config.fhir), auditor });
+  return { app, config, store, auditor };
 }
 
 /**
