@@ -131,6 +131,11 @@ function readJson(relative: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(DIR, relative), 'utf8'));
 }
 
+/** Any JSON with the fixtures' date tokens resolved against `now` (for files exported with tokens left in). */
+export function resolveDateTokens(value: unknown, now = new Date()): unknown {
+  return materialise(value, now, undefined);
+}
+
 function materialise(value: unknown, now: Date, patientId: string | undefined): unknown {
   if (typeof value === 'string') return resolveToken(value, now, patientId);
   if (Array.isArray(value)) return value.map((v) => materialise(v, now, patientId));
@@ -147,7 +152,7 @@ function resolveToken(text: string, now: Date, patientId: string | undefined): s
     return match[1] === 'date' ? day : `${day}T${match[3] ?? '10:00:00Z'}`;
   }
   if (text === '{{patient}}') {
-    if (!patientId) throw new Error('{{patient}} token outside an order');
+    if (!patientId) return text;
     return `Patient/${patientId}`;
   }
   return text;

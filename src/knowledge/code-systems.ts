@@ -20,6 +20,11 @@ export class CodeSystems {
     return this.byAlias.get(system) ?? this.byAlias.get(system.replace(/\/+$/, '')) ?? system;
   }
 
+  /** Whether a system (or an alias of it) is one the knowledge uses: a standard one, not a site's local codes. */
+  isKnown(system: string): boolean {
+    return this.byAlias.has(system) || this.byAlias.has(system.replace(/\/+$/, ''));
+  }
+
   /** The key of a coding in every index: canonical system, then the code as that system writes it. */
   key(system: string, code: string): string {
     const canonical = this.canonical(system);

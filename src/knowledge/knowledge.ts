@@ -91,6 +91,14 @@ export class Knowledge {
     return this.required(this.textPatterns.get(name), 'hooks/text-patterns.json', name);
   }
 
+  cardKinds(): string[] {
+    return [...this.cards.keys()];
+  }
+
+  textPatternNames(): string[] {
+    return [...this.textPatterns.keys()];
+  }
+
   card(kind: string): CardTemplate {
     return this.required(this.cards.get(kind), 'cards', kind);
   }

@@ -14,7 +14,7 @@ export class TextPattern {
 
   constructor(
     readonly name: string,
-    definition: TextPatternDefinition,
+    readonly definition: TextPatternDefinition,
   ) {
     const compile = (source: string, field: string) => {
       try {

@@ -91,6 +91,8 @@ export interface VariantDefinition {
     /** Checked in this order; the first that holds is the reason given. */
     exclusions: { reason: string; description: string; source: string }[];
   };
+  /** Known limits a governance committee must decide on. */
+  caveats?: { title: string; text: string; source: string }[];
 }
 
 export interface OrderCoding {

@@ -11,6 +11,8 @@ const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sa
 const INK = '#1a1a1a';
 const GRID = '#d0d0d0';
 const LABEL_CHARS = 46;
+/** A generous average width of a 12 px system-font character, for sizing the label column without measuring text. */
+const CHAR_WIDTH = 6.6;
 
 export interface Bar {
   label: string;
@@ -50,7 +52,7 @@ export function timeBarChart(points: { date: string; calls: number }[], title: s
   const plotW = WIDTH - left - right;
   const plotH = height - top - bottom;
   const slot = plotW / span;
-  const barW = Math.max(1, slot * 0.8);
+  const barW = Math.min(48, Math.max(1, slot * 0.8));
   const { max, step } = niceScale(Math.max(...values));
   const y = (v: number) => top + plotH - (v / max) * plotH;
 
@@ -97,7 +99,8 @@ export function horizontalBarChart(bars: Bar[], title: string, options: Horizont
   const showShare = options.showShare ?? true;
   const colour = options.colour ?? PALETTE.blue;
   const rowH = 26;
-  const labelW = 300;
+  const longest = Math.min(LABEL_CHARS, Math.max(...rows.map((r) => r.label.length)));
+  const labelW = Math.round(Math.min(320, Math.max(120, longest * CHAR_WIDTH + 12)));
   const numberW = 110;
   const barMax = WIDTH - labelW - numberW;
   const height = rows.length * rowH + 8;

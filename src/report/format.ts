@@ -3,6 +3,9 @@ export const NOT_APPLICABLE = '—';
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Words keys write in lower case that a clinician reads in capitals. */
+const ACRONYMS = new Set(['acr', 'fhir', 'ehr', 'mri', 'ct', 'pet', 'fdg', 'dbt', 'us', 'cpt', 'icd', 'loinc', 'snomed']);
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
@@ -100,8 +103,12 @@ export function formatDateTime(timestamp: string): string {
  * A machine key in plain words: hyphens and underscores become spaces, the first letter a capital.
  *
  * @example humanise('chemotherapy-in-progress') // 'Chemotherapy in progress'
+ * @example humanise('not-checked-against-acr-table') // 'Not checked against ACR table'
  */
 export function humanise(key: string): string {
-  const words = String(key).replace(/[-_]+/g, ' ').trim();
+  const words = String(key)
+    .replace(/[-_]+/g, ' ')
+    .trim()
+    .replace(/\b[a-z]+\b/g, (w) => (ACRONYMS.has(w) ? w.toUpperCase() : w));
   return words ? words[0].toUpperCase() + words.slice(1) : key;
 }

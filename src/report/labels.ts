@@ -71,3 +71,21 @@ export function indicatorLabel(indicator: string): string {
 export function ratingLabel(category: string, disagreement = false): string {
   return humanise(category) + (disagreement ? ' (panel disagreement)' : '');
 }
+
+/**
+ * A procedure key in the knowledge's words (the report's own names for its keys).
+ *
+ * @example procedureName(data, 'us-axilla') // 'US axilla'
+ */
+export function procedureName(data: { knows: { names: { procedures: Record<string, string> } } }, key: string): string {
+  return data.knows.names.procedures[key] ?? humanise(key);
+}
+
+/**
+ * A missing fact's key in the card wording's words.
+ *
+ * @example missingName(data, 'initial-nodal-status') // 'pre-treatment nodal status'
+ */
+export function missingName(data: { knows: { names: { missingFacts: Record<string, string> } } }, key: string): string {
+  return data.knows.names.missingFacts[key] ?? humanise(key);
+}

@@ -1,7 +1,7 @@
 import { horizontalBarChart, PALETTE, timeBarChart } from './charts';
 import { headline, sum, total, type Headline } from './figures';
 import { escapeHtml as e, formatCount, formatDate, formatDateTime, formatMs, formatPercent, humanise, share } from './format';
-import { indicatorLabel, outcomeLabel, ratingLabel, recordSourceLabel, statusLabel } from './labels';
+import { indicatorLabel, missingName, outcomeLabel, procedureName, ratingLabel, recordSourceLabel, statusLabel } from './labels';
 import type { Count, ReportData } from './types';
 
 /** A table cell: a plain string is untrusted text (escaped here); `html` is markup this module built. */
@@ -109,13 +109,13 @@ function did(data: ReportData): string {
     ]),
     sub('did-missing', 'What was missing when the record was not enough', [
       '<p>Calls where the record neither confirmed nor excluded the scenario, by the fact it lacked (one call may lack several).</p>',
-      horizontalBarChart(bars(a.missing, humanise), 'Missing facts in calls with insufficient data', { showShare: false, emptyText: 'No call lacked data.' }),
+      horizontalBarChart(bars(a.missing, (k) => missingName(data, k)), 'Missing facts in calls with insufficient data', { showShare: false, emptyText: 'No call lacked data.' }),
     ]),
     sub('did-cards', 'Cards by procedure and rating', [
       a.cards.length
         ? table(
             ['Procedure', 'Rating', 'Card type', num('Shown'), num('Would have shown (silent)')],
-            a.cards.map((c) => [c.procedure, ratingLabel(c.rating), indicatorLabel(c.indicator), count(c.shown), count(c.silent)]),
+            a.cards.map((c) => [procedureName(data, c.procedure), ratingLabel(c.rating), indicatorLabel(c.indicator), count(c.shown), count(c.silent)]),
             ['All cards', '', '', count(sum(a.cards.map((c) => c.shown))), count(sum(a.cards.map((c) => c.silent)))],
           )
         : '<p class="none">No card was issued, shown or silent.</p>',
@@ -157,7 +157,7 @@ function answered(data: ReportData, f: Headline): string {
         ? table(
             ['Procedure', 'Rating', num('Shown'), num('Accepted'), num('Overridden'), num('Never answered'), num('Acceptance rate'), num('Override rate')],
             a.byCard.map((c) => [
-              c.procedure,
+              procedureName(data, c.procedure),
               ratingLabel(c.rating),
               count(c.shown),
               count(c.accepted),
@@ -185,15 +185,15 @@ function answered(data: ReportData, f: Headline): string {
     ]),
     sub('answered-suggestions', 'Suggestions chosen', [
       a.suggestionsChosen.length
-        ? table(['Suggested procedure', num('Times chosen')], a.suggestionsChosen.map((s) => [s.key, count(s.count)]))
+        ? table(['Suggested procedure', num('Times chosen')], a.suggestionsChosen.map((s) => [procedureName(data, s.key), count(s.count)]))
         : '<p class="none">No suggestion was chosen.</p>',
     ]),
     sub('unknown-cards', 'Feedback for unknown cards', [
       a.unknownCards > 0
         ? callout(
             'flag',
-            `Flagged: ${formatCount(a.unknownCards)} feedback ${plural(a.unknownCards, 'item', 'items')}`,
-            'named a card this service did not issue in this period (or issued before the audit trail begins). Check the EHR integration: feedback may be reaching the wrong service, or audit rows may be missing.',
+            'Flagged',
+            `${formatCount(a.unknownCards)} feedback ${plural(a.unknownCards, 'item', 'items')} named a card this service did not issue in this period (or issued before the audit trail begins). Check the EHR integration: feedback may be reaching the wrong service, or audit rows may be missing.`,
           )
         : '<p class="none">None: every feedback item matched a card this service issued.</p>',
     ]),
@@ -375,7 +375,7 @@ h3 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
 h4 { font-size: 1rem; margin: .5rem 0 .25rem; }
 .subtitle { color: var(--muted); margin: 0; }
 a { color: #005a8c; }
-code { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; font-size: .88em; background: var(--band); padding: 0 .2em; border-radius: 3px; overflow-wrap: anywhere; }
+code { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; font-size: .88em; background: var(--band); padding: 0 .2em; border-radius: 3px; overflow-wrap: break-word; }
 nav ol { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; list-style: none; padding: .5rem 0; margin: 1rem 0; border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); }
 .lead { font-size: 1.15rem; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: .75rem; margin: 1rem 0; }
@@ -392,9 +392,11 @@ nav ol { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; list-style: none; pa
 .callout.caveat h4 { font-size: 1.05rem; }
 .callout p { margin: .25rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--rule); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
+td:first-child { min-width: 9rem; }
 thead th { position: sticky; top: 0; z-index: 1; background: #e4e9ee; border-bottom: 2px solid var(--ink); }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 svg.chart { display: block; max-width: 100%; height: auto; margin: .5rem 0; }
 .none { color: var(--muted); font-style: italic; }
@@ -403,6 +405,7 @@ blockquote.variant { margin: .5rem 0; padding: .75rem 1rem; border-left: 6px sol
 dl.pairs { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .5rem 0; }
 dl.pairs dt { font-weight: 600; }
 dl.pairs dd { margin: 0; }
+dl.pairs dd > p.none, dl.pairs dd > ul { margin: 0; }
 .exclusions li { margin-bottom: .5rem; }
 .review { color: var(--warn); }
 .mode-silent { color: var(--warn); }

@@ -1,6 +1,6 @@
 import { headline, sum, total, type Headline } from './figures';
 import { formatCount, formatDate, formatDateTime, formatMs, formatPercent, humanise, NOT_APPLICABLE, share } from './format';
-import { indicatorLabel, outcomeLabel, ratingLabel, recordSourceLabel, statusLabel } from './labels';
+import { indicatorLabel, missingName, outcomeLabel, procedureName, ratingLabel, recordSourceLabel, statusLabel } from './labels';
 import type { Count, ReportData } from './types';
 
 /**
@@ -83,13 +83,13 @@ function did(data: ReportData): string[] {
         )
       : none('No call was excluded.'),
     '### What was missing when the record was not enough',
-    counts(a.missing, 'Missing fact', 'Calls', humanise, 'No call lacked data.', false),
+    counts(a.missing, 'Missing fact', 'Calls', (k) => missingName(data, k), 'No call lacked data.', false),
     '### Cards by procedure and rating',
     a.cards.length
       ? table(
           ['Procedure', 'Rating', 'Card type', 'Shown', 'Would have shown (silent)'],
           [
-            ...a.cards.map((c) => [md(c.procedure), md(ratingLabel(c.rating)), md(indicatorLabel(c.indicator)), formatCount(c.shown), formatCount(c.silent)]),
+            ...a.cards.map((c) => [md(procedureName(data, c.procedure)), md(ratingLabel(c.rating)), md(indicatorLabel(c.indicator)), formatCount(c.shown), formatCount(c.silent)]),
             ['**All cards**', '', '', `**${formatCount(sum(a.cards.map((c) => c.shown)))}**`, `**${formatCount(sum(a.cards.map((c) => c.silent)))}**`],
           ],
           [false, false, false, true, true],
@@ -127,7 +127,7 @@ function answered(data: ReportData, f: Headline): string[] {
           ['Procedure', 'Rating', 'Shown', 'Accepted', 'Overridden', 'Never answered', 'Acceptance rate', 'Override rate'],
           [
             ...a.byCard.map((c) => [
-              md(c.procedure),
+              md(procedureName(data, c.procedure)),
               md(ratingLabel(c.rating)),
               formatCount(c.shown),
               formatCount(c.accepted),
@@ -150,7 +150,7 @@ function answered(data: ReportData, f: Headline): string[] {
         )
       : none('No card was overridden with a reason.'),
     '### Suggestions chosen',
-    a.suggestionsChosen.length ? counts(a.suggestionsChosen, 'Suggested procedure', 'Times chosen', (k) => k, '', false) : none('No suggestion was chosen.'),
+    a.suggestionsChosen.length ? counts(a.suggestionsChosen, 'Suggested procedure', 'Times chosen', (k) => procedureName(data, k), '', false) : none('No suggestion was chosen.'),
     '### Feedback for unknown cards',
     a.unknownCards > 0
       ? `> **Flagged: ${formatCount(a.unknownCards)} feedback ${plural(a.unknownCards, 'item', 'items')}** named a card this service did not issue in this period (or issued before the audit trail begins). Check the EHR integration: feedback may be reaching the wrong service, or audit rows may be missing.`

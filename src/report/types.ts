@@ -55,6 +55,8 @@ export interface KnowledgeSection {
   cards: { kind: string; indicator: string; summary: string; detail: string[]; suggestions: string[]; overrideReasons: string[] }[];
   /** Known caveats a committee must decide on (e.g. ACR topic 235 variant 5 overlapping this variant). */
   caveats: { title: string; text: string; source: string }[];
+  /** Words for the keys the activity figures use: procedure keys, missing facts. */
+  names: { procedures: Record<string, string>; missingFacts: Record<string, string> };
 }
 
 /** What the service did in the period: from the audit trail. */

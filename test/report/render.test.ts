@@ -162,7 +162,7 @@ describe('renderHtml', () => {
     expect(did).toContain('Does not apply (an exclusion) 17');
     expect(did).toContain('Chemotherapy in progress');
     expect(did).toContain('35.3%'); // 6 of 17 excluded calls
-    expect(did).toContain('Initial nodal status');
+    expect(did).toContain('pre-treatment nodal status');
     expect(did).toContain('18.9%'); // fallback rate 7 / 37
     expect(did).toContain('diagnosticReports');
     expect(did).toContain('1,240 ms');
@@ -182,7 +182,7 @@ describe('renderHtml', () => {
     const second = answered.indexOf('Ordered to evaluate the primary breast tumour, not the axilla');
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(first);
-    expect(answered).toMatch(/Flagged: 1 feedback item/);
+    expect(answered).toContain('Flagged:</strong> 1 feedback item named a card');
   });
 
   it('what it knows: variant, ratings, exclusions in order, settings, caveats, card wording, every code of every value set', () => {
@@ -190,7 +190,7 @@ describe('renderHtml', () => {
     const report = sampleReport();
     expect(knows).toContain(escapeHtml(report.knows.variant.text));
     expect(knows).toContain('May be appropriate (panel disagreement)');
-    expect(knows).toContain('Not checked against acr table');
+    expect(knows).toContain('Not checked against ACR table');
     const order = report.knows.exclusions.map((x) => knows.indexOf(`<code>${x.reason}</code>`));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

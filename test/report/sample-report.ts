@@ -53,6 +53,10 @@ export function sampleReport(): ReportData {
           source: 'terminology.md §1.5',
         },
       ],
+      names: {
+        procedures: { 'mri-breast-wo-w': 'MRI breast without and with IV contrast', 'us-axilla': 'US axilla', 'mammography-diagnostic': 'Diagnostic mammography', 'dbt-diagnostic': 'Diagnostic digital breast tomosynthesis', 'fdg-pet-ct': 'FDG-PET/CT skull base to mid-thigh' },
+        missingFacts: { 'initial-nodal-status': 'pre-treatment nodal status', 'initial-size': 'pre-treatment tumour size', 'chemotherapy-end': 'the end of chemotherapy' },
+      },
     },
     did: {
       calls: 40,
