@@ -9,6 +9,7 @@ import { discoveryRoute } from './http/discovery';
 import { operationOutcome } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { feedbackRoute } from './http/feedback';
+import { governanceRoute } from './http/governance';
 import { jsonBody } from './http/json-body';
 import { serviceRoute, type HookHandler } from './http/service';
 import type { Knowledge } from './knowledge/knowledge';
@@ -75,6 +76,9 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
       }),
     );
   }
+
+  // Without its own credential configured, the governance report does not exist (404).
+  if (config.governance.governanceToken) app.get('/governance', governanceRoute(knowledge, config, store));
 
   app.use('/cds-services', jsonBody(config.bodyLimitBytes));
   app.get('/cds-services', discoveryRoute(knowledge));
