@@ -74,7 +74,7 @@ function howAnswered({ cards, feedback }: AuditExport): FeedbackSection {
     cardsShown: shown.length,
     feedbackItems: feedback.length,
     byCard: [...kinds.values()].sort((a, b) => b.shown - a.shown),
-    overrideReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
+    overrideReasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     suggestionsChosen: count(feedback.flatMap((f) => (f.outcome === 'accepted' ? f.acceptedSuggestions.map((s) => suggestionProcedure.get(s) ?? 'unknown suggestion') : []))),
     unknownCards: feedback.filter((f) => !f.knownCard).length,
   };
