@@ -69,7 +69,7 @@ function summary(data: ReportData, f: Headline): string {
     figure('Override rate', formatPercent(f.overrideRate), shownOf(f.overridden, 'overridden')),
     figure('Audit rows lost', formatCount(f.droppedAuditRows), f.droppedAuditRows > 0 ? 'the figures below undercount' : 'none lost', f.droppedAuditRows > 0),
     figure('Knowledge version', e(data.knows.version), `digest <code>${e(data.knows.digest)}</code>`),
-    figure('Period', e(f.period), `generated ${e(formatDateTime(data.generatedAt))}`),
+    figure('Period', e(f.period), `generated ${e(formatDateTime(data.generatedAt))}`, false, 'text'),
   ];
   const notes: string[] = [];
   if (f.droppedAuditRows > 0) {
@@ -314,8 +314,8 @@ function sub(id: string, heading: string, body: string[]): string {
   return `<section class="sub" id="${id}" aria-labelledby="${id}-heading"><h3 id="${id}-heading">${e(heading)}</h3>${body.filter(Boolean).join('\n')}</section>`;
 }
 
-function figure(term: string, value: string, note: string, alert = false): string {
-  return `<div class="figure${alert ? ' alert' : ''}"><dt>${e(term)}</dt><dd><span class="value">${value}</span><span class="note">${note}</span></dd></div>`;
+function figure(term: string, value: string, note: string, alert = false, kind: 'number' | 'text' = 'number'): string {
+  return `<div class="figure${alert ? ' alert' : ''}"><dt>${e(term)}</dt><dd><span class="value${kind === 'text' ? ' text' : ''}">${value}</span><span class="note">${note}</span></dd></div>`;
 }
 
 function callout(kind: 'warn' | 'flag' | 'info' | 'caveat', title: string, html: string, heading = false): string {
@@ -384,6 +384,7 @@ nav ol { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; list-style: none; pa
 .figure dt { font-size: .85rem; color: var(--muted); }
 .figure dd { margin: 0; }
 .figure .value { display: block; font-size: 2rem; font-weight: 700; line-height: 1.2; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.figure .value.text { font-size: 1.05rem; font-weight: 600; }
 .figure .note { display: block; font-size: .8rem; color: var(--muted); overflow-wrap: anywhere; }
 .callout { border-left: 6px solid var(--blue); background: var(--band); padding: .6rem 1rem; margin: .75rem 0; break-inside: avoid; }
 .callout.warn { border-left-color: var(--warn); background: #fdf0e8; }
