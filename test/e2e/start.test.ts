@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { hookRequest } from '../../fhir-fixtures/build';
 import os from 'node:os';
 import path from 'node:path';
 import { developmentToken } from '../../scripts/token';
@@ -53,4 +55,31 @@ describe('starting the service', () => {
     expect(exitCode).toBe(1);
     expect(output).toMatch(/knowledge file .*package\.json/);
   }, 20000);
+});
+
+describe('stopping the service (SIGTERM)', () => {
+  it('writes the audit row still queued within 5 s, closes the store and exits 0; new connections are refused', async () => {
+    const db = path.join(os.tmpdir(), `axilla-stop-${process.pid}.db`);
+    // A long flush interval: the row is still queued when SIGTERM arrives, so only the shutdown flush writes it.
+    const { child, port } = await start({ PORT: '0', PUBLIC_BASE_URL: 'http://localhost:4556', DATABASE_URL: `sqlite:${db}`, AUDIT_FLUSH_MS: '60000', AUDIT_HMAC_KEY: 'k'.repeat(40) });
+    const servicePath = '/cds-services/axilla-imaging-order-select';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const token = await developmentToken(`http://localhost:4556${servicePath}`);
+      const answer = await fetch(`http://127.0.0.1:${port}${servicePath}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })) });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { cards: unknown[] }).cards).toHaveLength(1);
+
+      const stoppedAt = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(6000);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+
+      const rows = new Database(db, { readonly: true }).prepare('SELECT outcome, status FROM audit_call').all();
+      expect(rows).toEqual([{ outcome: 'applies', status: 200 }]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30000);
 });
