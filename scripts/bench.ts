@@ -18,6 +18,12 @@ import { hookRequest } from '../fhir-fixtures/build';
 import { TrustStore } from '../src/security/trust';
 import { verifyCdsJwt } from '../src/security/verify';
 import { openSqliteStore } from '../src/store/sqlite';
+import { Auditor } from '../src/audit/auditor';
+import type { HookRequest } from '../src/cds/types';
+import { loadConfig } from '../src/config/load';
+import { createHookHandler } from '../src/hook-handler';
+import { loadKnowledge } from '../src/knowledge/load';
+import { createLogger } from '../src/log';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -61,6 +67,32 @@ async function jwtCost(alg: keyof typeof ISSUERS, count: number): Promise<number
   for (const t of tokens.slice(50)) await verifyCdsJwt(t, audience, options);
   await store.close();
   return Number(process.hrtime.bigint() - started) / 1000 / (count - 50);
+}
+
+/**
+ * What the audit trail costs a hook call: building its row (keyed hashes, cards) and queueing it, on the
+ * hot path; writing it, in batches of 200 into a SQLite file, after the answer. Measured in process.
+ */
+async function auditCost(count: number): Promise<{ recordUs: number; writeUs: number }> {
+  const knowledge = loadKnowledge({});
+  const { config } = loadConfig({ NODE_ENV: 'test', AUDIT_FLUSH_MS: '60000', AUDIT_QUEUE_MAX: String(count + 10), AUDIT_HMAC_KEY: 'b'.repeat(40) });
+  const store = openSqliteStore(path.join(path.dirname(trustFile), 'audit-bench.db'));
+  const auditor = new Auditor(store, createLogger('silent'), knowledge, config.governance);
+  const handle = createHookHandler(knowledge, config.site, config.fhir);
+  const service = knowledge.services[0];
+  const request = hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct', 'mammography-diagnostic-breast'] }) as unknown as HookRequest;
+  const evaluation = await handle(service, request, {});
+  const input = { service, request, evaluation, status: 200, latencyMs: 1, silent: false };
+  auditor.record(input);
+  await auditor.close(5000);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) auditor.record(input);
+  await new Promise((resolve) => setImmediate(resolve));
+  const recorded = process.hrtime.bigint();
+  await auditor.close(60_000);
+  const written = process.hrtime.bigint();
+  await store.close();
+  return { recordUs: Number(recorded - started) / 1000 / count, writeUs: Number(written - recorded) / 1000 / count };
 }
 
 const BARE_SERVER = `
@@ -130,7 +162,7 @@ async function main(): Promise<void> {
     const rows = [
       await measure('bare Express 5 route (JSON body, {"cards":[]})', `http://127.0.0.1:${bare.port}/bare`, body),
       await measure(`order-select with prefetch, ES384 JWT (${cards} cards)`, `http://127.0.0.1:${service.port}${SERVICE_PATH}`, body, tokens),
-      await measure(`order-select, no prefetch: 6 reads from a local FHIR stub`, `http://127.0.0.1:${service.port}${SERVICE_PATH}`, fallback, tokens.slice().reverse()),
+      await measure(`order-select, no prefetch: 8 reads from a local FHIR stub`, `http://127.0.0.1:${service.port}${SERVICE_PATH}`, fallback, tokens.slice().reverse()),
     ];
     process.stdout.write(`\naxilla-cds bench: ${CONNECTIONS} connections, ${SECONDS} s per target, request body ${body.length} bytes\n`);
     for (const r of rows) {
@@ -139,6 +171,8 @@ async function main(): Promise<void> {
     const es = await jwtCost('ES384', 2050);
     const rs = await jwtCost('RS384', 2050);
     process.stdout.write(`JWT verification per call, in process (signature, claims, jti insert into SQLite): ES384 ${es.toFixed(0)} µs, RS384 ${rs.toFixed(0)} µs\n`);
+    const audit = await auditCost(20_000);
+    process.stdout.write(`Audit per call, in process: ${audit.recordUs.toFixed(1)} µs on the hot path (row with keyed hashes, queued), ${audit.writeUs.toFixed(1)} µs after the answer (batched SQLite write, 2 cards)\n`);
   } finally {
     service.child.kill();
     bare.child.kill();
