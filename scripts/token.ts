@@ -17,15 +17,28 @@ const KEY_FILE = path.resolve(__dirname, '..', 'config', 'development', 'signing
 export const DEVELOPMENT_ISSUER = 'urn:axilla-cds:development';
 
 export async function developmentToken(audience: string, lifetimeSeconds = 300): Promise<string> {
+  return signDevelopmentToken({ audience, lifetimeSeconds });
+}
+
+export interface DevelopmentTokenOptions {
+  /** The exact URL called (CDS Hooks: `aud` is the discovery, service or feedback URL). */
+  audience: string;
+  /** Default DEVELOPMENT_ISSUER; the EHR simulator signs as `urn:axilla-cds:development:<profile>`. */
+  issuer?: string;
+  lifetimeSeconds?: number;
+}
+
+/** A CDS client JWT signed with the development key pair (ES384, fresh jti), for any development issuer. */
+export async function signDevelopmentToken(options: DevelopmentTokenOptions): Promise<string> {
   const jwk = JSON.parse(fs.readFileSync(KEY_FILE, 'utf8')) as JWK & { kid: string };
   const key = await importJWK(jwk, 'ES384');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ jti: crypto.randomUUID() })
     .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: jwk.kid })
-    .setIssuer(DEVELOPMENT_ISSUER)
-    .setAudience(audience)
+    .setIssuer(options.issuer ?? DEVELOPMENT_ISSUER)
+    .setAudience(options.audience)
     .setIssuedAt(now)
-    .setExpirationTime(now + lifetimeSeconds)
+    .setExpirationTime(now + (options.lifetimeSeconds ?? 300))
     .sign(key);
 }
 

@@ -5,6 +5,7 @@ import type { HookEvaluation } from '../hook-handler';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
 import type { VerifiedClient } from '../security/verify';
+import { orderDigest } from '../orders/order-digest';
 import type { AuditCall, AuditCard } from './types';
 
 export interface AuditInput {
@@ -54,7 +55,10 @@ export function auditCall(input: AuditInput, knowledge: Knowledge, hash: (id: st
 
 function auditCard(card: CdsCard, evaluation: HookEvaluation, hash: (id: string | undefined) => string | undefined): AuditCard {
   const contract = (card.extension?.[APPROPRIATENESS_EXTENSION] ?? {}) as { order?: string; procedure?: string; rating?: string };
+  const order = evaluation.orders.find((o) => o.ref === contract.order)?.order;
   return {
+    ...(order ? { contentHash: orderDigest(order) } : {}),
+    consultId: evaluation.consultId,
     cardUuid: card.uuid,
     procedure: contract.procedure ?? 'unknown',
     rating: contract.rating ?? 'unknown',

@@ -39,6 +39,12 @@ export class AuditQueue {
     private readonly options: AuditQueueOptions,
   ) {}
 
+  /** `push`, returning the call (to chain). */
+  pushed(call: AuditCall): AuditCall {
+    this.push(call);
+    return call;
+  }
+
   push(call: AuditCall): void {
     if (this.pending.length >= this.options.maxRows) {
       this.drop(1, 'audit queue full');

@@ -5,9 +5,13 @@ import type { Store } from '../store/store';
 import { auditCall, type AuditInput } from './audit-call';
 import { AuditQueue } from './audit-queue';
 import { keyedHasher, newHmacKey } from './keyed-hash';
+import type { AuditCall } from './types';
 
 const DAY_MS = 86_400_000;
 type Hasher = (id: string | undefined) => string | undefined;
+/** An ordering session: order-sign repeats no card shown this long before for the same, unchanged order. */
+const SESSION_MS = 12 * 60 * 60 * 1000;
+const RECENT_ORDERS = 5000;
 
 /**
  * The audit trail of a running service: which services are silent, and one row per hook call, written
@@ -21,6 +25,7 @@ type Hasher = (id: string | undefined) => string | undefined;
 export class Auditor {
   readonly queue: AuditQueue;
   private hash?: Hasher;
+  private readonly recent = new Map<string, { contentHash?: string; consultId?: string }[]>();
   private loading?: Promise<Hasher>;
 
   constructor(
@@ -55,9 +60,38 @@ export class Auditor {
   record(input: AuditInput): void {
     // Without the key the row is still written, with no ids at all rather than unkeyed ones.
     this.hasher().then(
-      (hash) => this.queue.push(auditCall(input, this.knowledge, hash)),
+      (hash) => this.remember(this.queue.pushed(auditCall(input, this.knowledge, hash))),
       () => this.queue.push(auditCall(input, this.knowledge, () => undefined)),
     );
+  }
+
+  /** Cards this instance just showed, by order hash, for order-sign's "already shown" until their rows are written. */
+  private remember(call: AuditCall): void {
+    if (call.silent) return;
+    for (const card of call.cards) {
+      if (!card.orderHash) continue;
+      this.recent.delete(card.orderHash);
+      this.recent.set(card.orderHash, [{ contentHash: card.contentHash, consultId: card.consultId }]);
+      if (this.recent.size > RECENT_ORDERS) this.recent.delete(this.recent.keys().next().value as string);
+    }
+  }
+
+  /**
+   * Whether a card was already shown (not silently) for this order, unchanged, in this ordering session: the
+   * same order id and digest within the session window, and, when the order carries a consult id, the same
+   * one. Recent cards of this instance are checked first (their rows may still be queued), then the store.
+   */
+  async alreadyShown(orderRef: string, digest: string, consultId: string | undefined): Promise<boolean> {
+    const matches = (rows: { contentHash?: string; consultId?: string }[]) => rows.some((r) => r.contentHash === digest && (consultId === undefined || r.consultId === consultId));
+    const key = (await this.hasher())(orderRef) as string;
+    if (matches(this.recent.get(key) ?? [])) return true;
+    try {
+      return matches(await this.store.shownCards(key, new Date(Date.now() - SESSION_MS).toISOString()));
+    } catch (error) {
+      // Unknown is not "shown": the card is shown again rather than lost.
+      this.logger.error({ err: { message: (error as Error).message } }, 'order history unavailable');
+      return false;
+    }
   }
 
   /** Deletes audit rows and feedback older than the retention; returns how many rows went. */

@@ -47,6 +47,10 @@ export interface AuditCard {
   /** Suggestions the card offered: their uuids (feedback names them) and the procedure each would order. */
   suggestions: { uuid: string; procedure: string }[];
   orderHash?: string;
+  /** A digest of what the order asks for (code, body site, details, reason): "the same order, unchanged". */
+  contentHash?: string;
+  /** The consult id written onto the order with its rating. */
+  consultId?: string;
 }
 
 /** What the report reads back: flat rows, the same from either store. */

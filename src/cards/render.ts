@@ -6,6 +6,8 @@ import type { Rating, VariantDefinition } from '../knowledge/types';
 import { targetsAxilla } from './axilla-target';
 import { allEvidence, factsMarkdown } from './facts-markdown';
 import { suggestionsFor } from './suggestions';
+import type { Consultation } from './rating-actions';
+import { GENERIC_PROFILE } from '../config/profiles';
 import { boundSummary, fill } from './template';
 
 export interface CardSettings {
@@ -25,17 +27,17 @@ export const APPROPRIATENESS_EXTENSION = 'axilla-cds.appropriateness';
  * @example
  * const cards = renderCards(decide(...), request.context, knowledge, settings);
  */
-export function renderCards(decision: Decision, context: OrderContext, knowledge: Knowledge, settings: CardSettings): CdsCard[] {
+export function renderCards(decision: Decision, context: OrderContext, knowledge: Knowledge, settings: CardSettings, consultation: Consultation = genericConsultation()): CdsCard[] {
   const { outcome } = decision;
   const wantsCards = outcome.status === 'applies' || (outcome.status === 'insufficient-data' && settings.insufficientDataCards);
   if (!wantsCards) return [];
   // The facts read the same on every card of the call: written once.
   const facts = factsMarkdown(decision.facts, knowledge.wording);
-  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts));
+  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts, consultation));
   return decision.orders.map((o) => insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts));
 }
 
-function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings, facts: string): CdsCard {
+function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings, facts: string, consultation: Consultation): CdsCard {
   const template = knowledge.card(rated.rating.card);
   const values = placeholders(decision, rated, knowledge, facts);
   const detail = template.detail.map((d) => fill(d, values));
@@ -48,7 +50,7 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
   if (template.axillaTarget && settings.breastStudyIndicator !== 'info' && targetsAxilla(rated.order, template.axillaTarget, knowledge)) {
     indicator = template.axillaTarget.indicator;
   }
-  const suggestions = suggestionsFor(template, rated, context, knowledge, decision.draftedProcedures, decision.facts.breastCancer.evidence);
+  const suggestions = suggestionsFor(template, rated, context, knowledge, decision.draftedProcedures, decision.facts.breastCancer.evidence, consultation, decision.variant.id);
   const system = knowledge.wording.overrideReasonSystem;
   return {
     uuid: crypto.randomUUID(),
@@ -58,9 +60,34 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
     source: source(decision.variant),
     ...(suggestions.length ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
     ...(template.overrideReasons?.length ? { overrideReasons: template.overrideReasons.map((r) => ({ system, code: r.code, display: r.display })) } : {}),
-    links: links(decision.variant, knowledge),
+    ...(consultation.profile.links === false ? {} : { links: links(decision.variant, knowledge) }),
     extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, rated.rating.category, []) },
   };
+}
+
+/** A consultation for callers outside a hook call (case review, tests): the spec's behaviour, a fresh consult id. */
+export function genericConsultation(): Consultation {
+  return { consultId: `urn:uuid:${crypto.randomUUID()}`, profile: GENERIC_PROFILE };
+}
+
+/**
+ * For clients that show a 412 as "all clear": one info card per rated order saying no rating was given because
+ * the record could not be read, and what could not be read.
+ */
+export function unreadableRecordCards(decision: Decision, unreadable: string[], knowledge: Knowledge, consultation: Consultation): CdsCard[] {
+  const template = knowledge.card('unreadable-record');
+  return decision.orders.map((rated) => {
+    const values = { ...placeholders(decision, rated, knowledge, ''), unreadable: unreadable.join(', ') };
+    return {
+      uuid: crypto.randomUUID(),
+      summary: boundSummary(fill(template.summary, values)),
+      indicator: template.indicator,
+      detail: template.detail.map((d) => fill(d, values)).join('\n\n'),
+      source: source(decision.variant),
+      ...(consultation.profile.links === false ? {} : { links: links(decision.variant, knowledge) }),
+      extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, 'unreadable', []) },
+    };
+  });
 }
 
 function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: string[], knowledge: Knowledge, facts: string): CdsCard {

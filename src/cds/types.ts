@@ -72,4 +72,6 @@ export interface CdsCard {
 export interface CdsResponse {
   cards: CdsCard[];
   systemActions?: CdsAction[];
+  /** `extension.systemActions`: where the Argonaut PAMA guide (and the CDS Hooks sandbox) reads ratings. */
+  extension?: { systemActions?: CdsAction[] };
 }

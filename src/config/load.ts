@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { DEFAULT_PROFILE, loadProfiles, type ClientProfile } from './profiles';
 import path from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { describeSchemaError, validator } from '../schemas';
@@ -18,6 +19,8 @@ export interface TrustedIssuer {
   algorithms?: string[];
   jkuAllowlist?: string[];
   fhirServers?: string[];
+  /** The client profile (config/profiles/<name>.json); `generic` when not given. */
+  profile?: string;
 }
 
 export interface Config {
@@ -35,6 +38,8 @@ export interface Config {
   fhir: FhirLimits;
   security: SecuritySettings;
   governance: GovernanceSettings;
+  /** Client profiles by name (config/profiles/); each trusted issuer names one, or gets `generic`. */
+  profiles: Map<string, ClientProfile>;
 }
 
 /** The audit trail, silent mode and the governance report (issue 9). */
@@ -137,6 +142,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     );
   }
 
+  const profiles = loadProfiles(problems);
+  for (const issuer of trustedIssuers ?? []) {
+    const profile = profiles.get(issuer.profile ?? DEFAULT_PROFILE);
+    if (!profile) problems.push(`CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} names profile "${issuer.profile}", which is not in config/profiles/ (${[...profiles.keys()].join(', ')})`);
+    else if (!issuer.algorithms && profile.algorithms) issuer.algorithms = profile.algorithms;
+  }
+
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/axilla-cds.db';
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got a value starting "${databaseUrl.slice(0, 12)}")`);
@@ -214,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       fhir,
       security,
       governance,
+      profiles,
     },
     warnings,
   };

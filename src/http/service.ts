@@ -2,8 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
 import type { Auditor } from '../audit/auditor';
-import type { HookRequest } from '../cds/types';
-import { UnreadableRecord, type HookEvaluation } from '../hook-handler';
+import type { CdsResponse, HookRequest } from '../cds/types';
+import { DEFAULT_PROFILE, type ClientProfile } from '../config/profiles';
+import { UnreadableRecord, type HookClient, type HookEvaluation } from '../hook-handler';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { ServiceDefinition } from '../knowledge/types';
 import { unauthorized, verifiedClient } from '../security/auth-middleware';
@@ -15,7 +16,7 @@ import { parseHookRequest } from './hook-request';
  * What answers a validated hook call: the engine, wrapped by record reading. `log` collects what the call's
  * single log line should say about the decision (never patient data).
  */
-export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>) => Promise<HookEvaluation>;
+export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>, client: HookClient) => Promise<HookEvaluation>;
 
 /**
  * POST /cds-services/{id}: validate, hand to the engine, answer `{cards}` (none when the service is silent
@@ -40,9 +41,10 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
         unauthorized(res);
         return;
       }
-      const evaluation = await handle(definition, parsed, log);
+      const profile = config.profiles.get(client?.profile ?? DEFAULT_PROFILE) as ClientProfile;
+      const evaluation = await handle(definition, parsed, log, { profile, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(ref, digest, consultId) });
       const silent = auditor.isSilent(definition.id);
-      res.json({ cards: silent ? [] : evaluation.cards });
+      res.json(silent ? { cards: [] } : response(evaluation, profile));
       const ms = elapsedMs(started);
       logger.info({ serviceId: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: evaluation.cards.length, ...(silent ? { silent } : {}), ms }, 'hook answered');
       auditor.record({ service: definition, request: parsed, client, evaluation, status: 200, latencyMs: ms, silent });
@@ -56,6 +58,12 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       }
     }
   };
+}
+
+/** The answer: cards, and the ratings written onto the orders where the client reads them (never in both places). */
+function response(evaluation: HookEvaluation, profile: ClientProfile): CdsResponse {
+  if (evaluation.systemActions.length === 0) return { cards: evaluation.cards };
+  return profile.systemActions === 'extension' ? { cards: evaluation.cards, extension: { systemActions: evaluation.systemActions } } : { cards: evaluation.cards, systemActions: evaluation.systemActions };
 }
 
 function sameServer(a: string, b: string): boolean {

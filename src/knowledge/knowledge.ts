@@ -1,6 +1,6 @@
 import type { CodeSystems } from './code-systems';
 import { KnowledgeError } from './errors';
-import type { CardTemplate, CardWording, RecordStatuses, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
+import type { CardTemplate, CardWording, PamaRules, RecordStatuses, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
 import type { TextPattern } from './text-pattern';
 import type { ValueSetIndex } from './value-set-index';
 
@@ -17,6 +17,7 @@ export interface KnowledgeParts {
   wording: CardWording;
   statuses: RecordStatuses;
   textPatterns: Map<string, TextPattern>;
+  pama: PamaRules;
   siteOrderCodes?: SiteOrderCodesFile;
 }
 
@@ -32,6 +33,8 @@ export class Knowledge {
   readonly wording: CardWording;
   /** What FHIR status codes mean to the engine (hooks/record-statuses.json). */
   readonly statuses: RecordStatuses;
+  /** How a rating is written onto the order (hooks/pama.json). */
+  readonly pama: PamaRules;
   private readonly procedures: Map<string, ProcedureDefinition>;
   private readonly valueSets: Map<string, ValueSetIndex>;
   private readonly variants: Map<string, VariantDefinition>;
@@ -48,6 +51,7 @@ export class Knowledge {
     this.siteOrderCodes = parts.siteOrderCodes;
     this.wording = parts.wording;
     this.statuses = parts.statuses;
+    this.pama = parts.pama;
     this.procedures = new Map(parts.procedures.map((p) => [p.key, p]));
     this.valueSets = parts.valueSets;
     this.variants = parts.variants;

@@ -16,6 +16,7 @@ import type {
   RecordStatuses,
   ServiceDefinition,
   SiteOrderCodesFile,
+  PamaRules,
   TextPatternsFile,
   ValueSetFile,
   VariantDefinition,
@@ -51,7 +52,7 @@ export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'bi
 export const NOT_RATED = 'not-rated';
 
 /** Text placeholders the card renderer fills; any other {{name}} in a card file is a typo. */
-export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipDate'];
+export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipDate', 'unreadable'];
 
 const PREFETCH_TOKENS = ['context.patientId', 'context.userId', 'context.encounterId', 'userPractitionerId', 'userPractitionerRoleId', 'userPatientId', 'userRelatedPersonId'];
 const LOINC = 'http://loinc.org';
@@ -79,6 +80,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   const manifest = reader.read<Manifest>('hooks/knowledge.json', 'knowledge/manifest.schema.json');
   const statuses = reader.read<RecordStatuses>('hooks/record-statuses.json', 'knowledge/record-statuses.schema.json');
   const codeSystems = new CodeSystems(reader.read<CodeSystemsFile>('hooks/code-systems.json', 'knowledge/code-systems.schema.json'));
+  const pama = reader.read<PamaRules>('hooks/pama.json', 'knowledge/pama.schema.json');
   const textFile = reader.read<TextPatternsFile>('hooks/text-patterns.json', 'knowledge/text-patterns.schema.json');
   const textPatterns = new Map(Object.entries(textFile.patterns).map(([name, def]) => [name, new TextPattern(name, def)]));
   for (const name of REQUIRED_TEXT_PATTERNS) {
@@ -142,6 +144,10 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     });
   }
   if (!cards.has('insufficient-data')) throw new KnowledgeError('cards/kinds/insufficient-data.json', '', 'is missing: insufficient-data cards need it');
+  if (!cards.has('unreadable-record')) throw new KnowledgeError('cards/kinds/unreadable-record.json', '', 'is missing: clients that show a 412 as "all clear" need it');
+  pama.onlyWhenForTheAxilla.procedures.forEach((p, i) => {
+    if (!procedureKeys.has(p)) throw new KnowledgeError('hooks/pama.json', `onlyWhenForTheAxilla.procedures[${i}]`, `"${p}" is not a key of hooks/procedures.json`);
+  });
 
   let siteOrderCodes: SiteOrderCodesFile | undefined;
   if (options.siteOrderCodesFile) {
@@ -166,6 +172,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     wording,
     statuses,
     textPatterns,
+    pama,
     siteOrderCodes,
   });
 }

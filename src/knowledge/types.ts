@@ -138,7 +138,7 @@ export interface CardWording {
   ratings: Record<RatingCategory | 'disagreementSuffix', string>;
   facts: Record<string, { label: string; values: Record<string, string> }>;
   missing: Record<string, { short: string; long: string }>;
-  actions: { delete: string; create: string };
+  actions: { delete: string; create: string; update: string };
   links: { guidance: string; narrative: string };
   /** One line a rating card carries while its rating has this review status. */
   reviewStatus?: Record<string, string>;
@@ -183,4 +183,15 @@ export interface TextPatternsFile {
   version: string;
   description: string;
   patterns: Record<string, TextPatternDefinition>;
+}
+
+export interface PamaRules {
+  version: string;
+  description: string;
+  source: string;
+  extensions: { rating: string; consultId: string; qcdsmConsulted: string; aucApplied: string };
+  codeSystem: string;
+  ratingCodes: Record<string, 'appropriate' | 'not-appropriate'>;
+  noCriteriaApply: 'no-criteria-apply';
+  onlyWhenForTheAxilla: { procedures: string[]; why: string };
 }

@@ -3,6 +3,7 @@ import type { HookRequest } from '../cds/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import { prefetchTemplate } from '../knowledge/prefetch';
 import type { ServiceDefinition } from '../knowledge/types';
+import { GENERIC_PROFILE, type ClientProfile } from '../config/profiles';
 import { FhirReader, type FhirReadLimits, type ReadRequest } from './fhir-reader';
 import { primaryType, readPrefetch } from './from-prefetch';
 import { buildRecord, medicationRef, type PatientRecord, type RecordType } from './patient-record';
@@ -28,12 +29,12 @@ export interface Collected {
  * @example
  * const { record, failures } = await collectRecord(request, service, knowledge, limits);
  */
-export async function collectRecord(request: HookRequest, service: ServiceDefinition, knowledge: Knowledge, limits: CollectLimits): Promise<Collected> {
+export async function collectRecord(request: HookRequest, service: ServiceDefinition, knowledge: Knowledge, limits: CollectLimits, profile: ClientProfile = GENERIC_PROFILE): Promise<Collected> {
   const prefetch = readPrefetch(request.prefetch, service);
   const resources: FhirResource[] = [...prefetch.resources];
   const failures: { key: string; reason: string }[] = [];
   const toRead: ReadRequest[] = [
-    ...[...prefetch.absent, ...prefetch.failed].map((key) => ({ key, url: query(service, key, request, knowledge) })),
+    ...[...prefetch.absent, ...prefetch.failed].flatMap((key) => queries(service, key, request, knowledge, profile).map((url) => ({ key, url }))),
     ...prefetch.continued.map(({ key, url }) => ({ key, url, pagesRead: 1 })),
   ];
 
@@ -70,9 +71,15 @@ const TOKENS: Record<string, (request: HookRequest) => string | undefined> = {
   'context.encounterId': (r) => r.context.encounterId,
 };
 
-/** The prefetch template of `key` with its tokens filled from the context, as a query relative to fhirServer. */
-function query(service: ServiceDefinition, key: string, request: HookRequest, knowledge: Knowledge): string {
-  return prefetchTemplate(service.prefetch[key], knowledge).replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, token: string) => encodeURIComponent(TOKENS[token]?.(request) ?? ''));
+/**
+ * The prefetch template of `key` with its tokens filled from the context, as queries relative to fhirServer:
+ * one, or one per set of search parameters the EHR's profile needs (Epic searches Conditions one category at a time).
+ */
+function queries(service: ServiceDefinition, key: string, request: HookRequest, knowledge: Knowledge, profile: ClientProfile): string[] {
+  const query = prefetchTemplate(service.prefetch[key], knowledge).replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, token: string) => encodeURIComponent(TOKENS[token]?.(request) ?? ''));
+  const extra = profile.fallbackSearches[primaryType(service, key)];
+  if (!extra?.length) return [query];
+  return extra.map((params) => `${query}${query.includes('?') ? '&' : '?'}${new URLSearchParams(params).toString()}`);
 }
 
 /** `Medication/<id>` references of administrations, requests and dispenses that no resource in hand answers. */

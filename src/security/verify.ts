@@ -4,6 +4,8 @@ import type { TrustStore } from './trust';
 
 export interface VerifiedClient {
   issuer: string;
+  /** The client profile its trust entry names (`generic` when none). */
+  profile: string;
   tenant?: string;
   /** The trust entry's FHIR servers, when it restricts them. */
   fhirServers?: string[];
@@ -93,7 +95,7 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
     throw new StoreUnavailable((error as Error).message);
   }
   if (!remembered) throw new JwtRefused('jti replayed', iss);
-  return { issuer: iss, ...(tenant ? { tenant } : {}), ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}) };
+  return { issuer: iss, profile: trusted.issuer.profile ?? 'generic', ...(tenant ? { tenant } : {}), ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}) };
 }
 
 function describe(error: unknown): string {

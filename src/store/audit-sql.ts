@@ -9,7 +9,7 @@ export const SQLITE_PLACEHOLDER: Placeholder = () => '?';
 export const POSTGRES_PLACEHOLDER: Placeholder = (i) => `$${i + 1}`;
 
 const CALL_COLUMNS = ['id', 'at', 'service_id', 'hook', 'hook_instance', 'issuer', 'tenant', 'knowledge_version', 'knowledge_digest', 'silent', 'status', 'outcome', 'reason', 'missing', 'unreadable', 'patient_hash', 'encounter_hash', 'record_source', 'failed_reads', 'latency_ms'];
-const CARD_COLUMNS = ['card_uuid', 'call_id', 'at', 'procedure_key', 'rating', 'indicator', 'silent', 'suggestions', 'order_hash'];
+const CARD_COLUMNS = ['card_uuid', 'call_id', 'at', 'procedure_key', 'rating', 'indicator', 'silent', 'suggestions', 'order_hash', 'content_hash', 'consult_id'];
 
 function insert(table: string, columns: string[], key: string, p: Placeholder): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_c, i) => p(i)).join(', ')}) ON CONFLICT (${key}) DO NOTHING`;
@@ -29,6 +29,7 @@ export function auditStatements(p: Placeholder) {
     readCards: `SELECT card_uuid, at, procedure_key, rating, indicator, silent, suggestions, order_hash FROM audit_card WHERE ${range} ORDER BY at`,
     readFeedback: `SELECT f.card_uuid, f.outcome, f.accepted_suggestions, f.override_code, f.override_display, f.received_at, CASE WHEN c.card_uuid IS NULL THEN 0 ELSE 1 END AS known FROM feedback f LEFT JOIN audit_card c ON c.card_uuid = f.card_uuid WHERE f.received_at >= ${p(0)} AND f.received_at < ${p(1)} ORDER BY f.received_at`,
     readDrops: `SELECT at, rows_lost, why FROM audit_drop WHERE ${range} ORDER BY at`,
+    shownCards: `SELECT content_hash, consult_id FROM audit_card WHERE order_hash = ${p(0)} AND at >= ${p(1)} AND silent = 0`,
     insertSecret: `INSERT INTO store_secret (name, value, created_at) VALUES (${p(0)}, ${p(1)}, ${p(2)}) ON CONFLICT (name) DO NOTHING`,
     readSecret: `SELECT value FROM store_secret WHERE name = ${p(0)}`,
   };
@@ -39,7 +40,7 @@ export function callValues(call: AuditCall): unknown[] {
 }
 
 export function cardValues(call: AuditCall, card: AuditCard): unknown[] {
-  return [card.cardUuid, call.id, call.at, card.procedure, card.rating, card.indicator, call.silent ? 1 : 0, JSON.stringify(card.suggestions), card.orderHash ?? null];
+  return [card.cardUuid, call.id, call.at, card.procedure, card.rating, card.indicator, call.silent ? 1 : 0, JSON.stringify(card.suggestions), card.orderHash ?? null, card.contentHash ?? null, card.consultId ?? null];
 }
 
 /** ISO bounds of an inclusive range of days: [from 00:00, the day after `to` 00:00). */

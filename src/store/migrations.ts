@@ -64,9 +64,12 @@ function auditTables(types: { real: string; serial: string }): string {
       indicator TEXT NOT NULL,
       silent INTEGER NOT NULL,
       suggestions TEXT NOT NULL,
-      order_hash TEXT
+      order_hash TEXT,
+      content_hash TEXT,
+      consult_id TEXT
     );
     CREATE INDEX audit_card_at ON audit_card (at);
+    CREATE INDEX audit_card_order ON audit_card (order_hash);
     CREATE INDEX audit_card_call ON audit_card (call_id);
     CREATE TABLE audit_drop (
       ${types.serial},

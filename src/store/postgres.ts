@@ -56,6 +56,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const [calls, cards, feedback, drops] = await Promise.all([all(sql.readCalls), all(sql.readCards), all(sql.readFeedback), all(sql.readDrops)]);
       return exportRows({ calls, cards, feedback, drops });
     },
+    async shownCards(orderHash, since) {
+      const rows = (await pool.query<{ content_hash: string | null; consult_id: string | null }>(sql.shownCards, [orderHash, since])).rows;
+      return rows.map((r) => ({ contentHash: r.content_hash ?? undefined, consultId: r.consult_id ?? undefined }));
+    },
     async secret(name, make) {
       await pool.query(sql.insertSecret, [name, make(), new Date().toISOString()]);
       return (await pool.query<{ value: string }>(sql.readSecret, [name])).rows[0].value;

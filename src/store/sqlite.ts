@@ -73,6 +73,9 @@ export function openSqliteStore(file: string): Store {
       const all = (statement: string) => db.prepare(statement).all(...bounds) as Record<string, unknown>[];
       return exportRows({ calls: all(sql.readCalls), cards: all(sql.readCards), feedback: all(sql.readFeedback), drops: all(sql.readDrops) });
     },
+    async shownCards(orderHash, since) {
+      return (db.prepare(sql.shownCards).all(orderHash, since) as { content_hash: string | null; consult_id: string | null }[]).map((r) => ({ contentHash: r.content_hash ?? undefined, consultId: r.consult_id ?? undefined }));
+    },
     async secret(name, make) {
       audit.secret.run(name, make(), new Date().toISOString());
       return (audit.readSecret.get(name) as { value: string }).value;

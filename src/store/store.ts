@@ -31,6 +31,8 @@ export interface Store {
   pruneAudit(before: string): Promise<number>;
   /** The audit trail between two ISO dates (inclusive days), flat, for the governance report. */
   readAudit(range: { from?: string; to?: string }): Promise<AuditExport>;
+  /** Cards shown (not silent) for an order, by the keyed hash of its id, since an ISO time: what the order looked like and its consult id. */
+  shownCards(orderHash: string, since: string): Promise<{ contentHash?: string; consultId?: string }[]>;
   /** A named secret kept in the store: the existing one, or `make()`'s value stored on first use (race-safe across instances). */
   secret(name: string, make: () => string): Promise<string>;
   /** Applied migration versions, oldest first (for tests and the start-up log). */

@@ -39,7 +39,13 @@ describe('example trust files in config/examples', () => {
   it('without a trust file outside production, the development issuers are trusted with a loud warning', () => {
     const { config, warnings } = loadConfig({});
     expect(config.security.trustSource).toBe('development');
-    expect(config.security.trustedIssuers.map((i) => i.iss)).toEqual(['https://sandbox.cds-hooks.org', 'urn:axilla-cds:development']);
+    expect(config.security.trustedIssuers.map((i) => [i.iss, i.profile ?? 'generic'])).toEqual([
+      ['https://sandbox.cds-hooks.org', 'cds-hooks-sandbox'],
+      ['urn:axilla-cds:development', 'generic'],
+      ['urn:axilla-cds:development:epic', 'epic'],
+      ['urn:axilla-cds:development:oracle-health', 'oracle-health'],
+      ['urn:axilla-cds:development:cds-hooks-sandbox', 'cds-hooks-sandbox'],
+    ]);
     expect(warnings.join()).toMatch(/FOR TESTING ONLY/);
   });
 });

@@ -35,7 +35,7 @@ describe('starting the service', () => {
       const token = await developmentToken('http://localhost:4555/cds-services');
       const discovery = await fetch(`http://127.0.0.1:${port}/cds-services`, { headers: { Authorization: `Bearer ${token}` } });
       expect(discovery.status).toBe(200);
-      expect(((await discovery.json()) as { services: unknown[] }).services).toHaveLength(1);
+      expect(((await discovery.json()) as { services: unknown[] }).services).toHaveLength(2);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(output).toMatch(/CDS_TRUSTED_ISSUERS is not set: trusting the DEVELOPMENT issuers only/);
     } finally {

@@ -3,11 +3,14 @@ import { api, testApp } from '../support/app';
 const { app } = testApp();
 
 describe('GET /cds-services', () => {
-  it('lists one order-select service with id, title, description and prefetch', async () => {
+  it('lists an order-select and an order-sign service, each with its own id, title, description and the same prefetch', async () => {
     const res = await api(app).get('/cds-services').expect(200).expect('Content-Type', /json/);
-    expect(res.body.services).toHaveLength(1);
+    expect(res.body.services.map((s: { id: string; hook: string }) => [s.id, s.hook])).toEqual([
+      ['axilla-imaging-order-select', 'order-select'],
+      ['axilla-imaging-order-sign', 'order-sign'],
+    ]);
+    expect(res.body.services[1].prefetch).toEqual(res.body.services[0].prefetch);
     const [service] = res.body.services;
-    expect(service).toMatchObject({ hook: 'order-select', id: 'axilla-imaging-order-select' });
     expect(service.title).toEqual(expect.any(String));
     expect(service.description).toEqual(expect.any(String));
     expect(Object.keys(service.prefetch).sort()).toEqual(

@@ -52,9 +52,14 @@ describe('no prefetch: every fixture read from the FHIR server gives the same ca
 });
 
 describe('reading only what is needed', () => {
-  it('no rated order selected: no request to the FHIR server', async () => {
+  it('no rated order selected: no request to the FHIR server, and "no-criteria-apply" written onto each imaging order', async () => {
     const server = mockFhirServer(patientBundle('pos-mcode'));
-    await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { orders: ['mri-brain', 'mammography-screening'] })).expect(200, { cards: [] });
+    const res = await api(app).post(SERVICE_PATH).send(fallbackRequest('pos-mcode', { orders: ['mri-brain', 'mammography-screening'] })).expect(200);
+    expect(res.body.cards).toEqual([]);
+    expect(res.body.systemActions.map((a: any) => [a.type, a.resource.id, a.resource.extension[0].valueCodeableConcept.coding[0].code])).toEqual([
+      ['update', 'sr-mri-brain', 'no-criteria-apply'],
+      ['update', 'sr-mammography-screening', 'no-criteria-apply'],
+    ]);
     expect(server.requests).toEqual([]);
   });
 
