@@ -59,7 +59,7 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
   const trust = new TrustStore(security.trustedIssuers, { timeoutMs: security.jwksTimeoutMs, cooldownMs: security.jwksCooldownMs, maxAgeMs: 10 * 60_000 });
   app.use(
     '/cds-services',
-    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds }, logger),
+    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds, production: config.nodeEnv === 'production' }, logger),
   );
   if (security.rateLimitPerMinute) {
     app.use(

@@ -1,6 +1,7 @@
 import type { ServiceRequest } from 'fhir/r4';
 import type { OrderContext } from './cds/types';
 import { deriveFacts } from './facts/derive';
+import { sideOf, type Side } from './facts/laterality';
 import type { ClinicalFacts, ClinicalSettings } from './facts/types';
 import type { Knowledge } from './knowledge/knowledge';
 import type { Rating, VariantDefinition } from './knowledge/types';
@@ -15,6 +16,8 @@ export interface RatedOrder {
   procedure: string;
   classification: Classification;
   rating: Rating;
+  /** The side the order is for, when it says one. */
+  side?: Side;
 }
 
 export interface Decision {
@@ -25,11 +28,14 @@ export interface Decision {
   orders: RatedOrder[];
   /** Every draft order's procedure (selected or not), to avoid suggesting what is already drafted. */
   draftedProcedures: Set<string>;
+  /** Rated orders for the other side only (the cancer is in the other breast): not rated for this variant. */
+  otherSide: RatedOrder[];
 }
 
 /**
  * The decision, as a pure function of the record, the draft orders and the selections: which
- * selected orders the variant rates, the patient's facts, and whether the variant applies.
+ * selected orders the variant rates (an order for the other breast's side only is not), the patient's
+ * facts, and whether the variant applies.
  *
  * @example
  * const decision = decide({ record, context, knowledge, variant, settings, now: Date.now(), classify });
@@ -54,7 +60,9 @@ export function decide(input: {
     if (procedure) draftedProcedures.add(procedure);
   }
   const facts = deriveFacts({ record, knowledge, variant, settings, now });
-  return { variant, outcome: decideScenario(facts, variant, settings, record.unavailable), facts, orders, draftedProcedures };
+  const sided = orders.map((o) => ({ ...o, side: sideOf(knowledge, o.order.code, o.order.bodySite) }));
+  const otherSide = sided.filter((o) => o.side && facts.side && o.side !== 'bilateral' && facts.side !== 'bilateral' && o.side !== facts.side);
+  return { variant, outcome: decideScenario(facts, variant, settings, record.unavailable), facts, orders: sided.filter((o) => !otherSide.includes(o)), draftedProcedures, otherSide };
 }
 
 /** The selected draft orders that classify to a procedure this variant rates (no record needed). */

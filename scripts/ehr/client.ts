@@ -203,7 +203,8 @@ export function signerFor(behaviour: EhrBehaviour): Signer {
 }
 
 async function send(method: 'GET' | 'POST', url: string, init: { token?: string; json?: unknown; form?: string; userAgent?: string }): Promise<HttpAnswer> {
-  const headers: Record<string, string> = { Accept: init.form !== undefined || !init.token ? 'application/fhir+json, application/json' : 'application/json' };
+  // CDS Hooks calls carry a JWT and want JSON; FHIR reads (prefetch) want FHIR JSON.
+  const headers: Record<string, string> = { Accept: init.token ? 'application/json' : 'application/fhir+json, application/json' };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
   if (init.userAgent) headers['User-Agent'] = init.userAgent;
   let body: string | undefined;

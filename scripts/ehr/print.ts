@@ -52,7 +52,7 @@ const INDICATOR: Record<string, string> = { info: 'INFO', warning: 'WARNING', cr
 
 export function printCard(card: Card, n: number): string {
   const lines: string[] = [];
-  lines.push(`  Card ${n} [${INDICATOR[card.indicator] ?? card.indicator}] ${card.summary}`);
+  lines.push(`   Card ${n} [${INDICATOR[card.indicator] ?? card.indicator}] ${card.summary}`);
   if (card.detail) lines.push(indent(markdownToText(card.detail), '      '));
   if (card.source.label) lines.push(`      Source: ${card.source.label}${card.source.url ? ` <${card.source.url}>` : ''}`);
   for (const link of card.links) lines.push(`      Link: ${link.label ?? ''} <${link.url ?? ''}>${link.type && link.type !== 'absolute' ? ` (${link.type})` : ''}`);
@@ -140,8 +140,10 @@ export function printSession(session: EhrSession): string {
     const a = cardRatings(select);
     const b = cardRatings(sign);
     const refs = [...new Set([...a.keys(), ...b.keys()])].sort();
-    const differ = refs.filter((r) => a.get(r) !== b.get(r));
-    out.push(differ.length ? `order-select and order-sign DISAGREE: ${differ.map((r) => `${r} ${a.get(r) ?? 'no card'} vs ${b.get(r) ?? 'no card'}`).join('; ')}` : `order-select and order-sign agree on every order (${refs.length ? refs.map((r) => `${r} ${a.get(r)}`).join(', ') : 'no cards'}).`);
+    // A card order-select showed is not repeated at order-sign for the same, unchanged order: that is agreement.
+    const differ = refs.filter((r) => b.has(r) && a.get(r) !== b.get(r));
+    const notRepeated = refs.filter((r) => a.has(r) && !b.has(r));
+    out.push(differ.length ? `order-select and order-sign DISAGREE: ${differ.map((r) => `${r} ${a.get(r) ?? 'no card'} vs ${b.get(r) ?? 'no card'}`).join('; ')}` : `order-select and order-sign agree on every order (${refs.length ? refs.map((r) => `${r} ${a.get(r)}`).join(', ') : 'no cards'}${notRepeated.length ? `; not repeated at sign: ${notRepeated.join(', ')}` : ''}).`);
     out.push('');
   }
   out.push('── Before acting, the draft orders were:');

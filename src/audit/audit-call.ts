@@ -49,11 +49,19 @@ export function auditCall(input: AuditInput, knowledge: Knowledge, hash: (id: st
     recordSource: evaluation.recordSource,
     failedReads: evaluation.failedReads,
     latencyMs: Math.round(input.latencyMs * 100) / 100,
-    cards: evaluation.cards.map((card) => auditCard(card, evaluation, hash)),
+    cards: evaluation.cards.map((card) => auditCard(card, evaluation, (orderRef) => hash(orderKey(client?.issuer, request, orderRef)))),
   };
 }
 
-function auditCard(card: CdsCard, evaluation: HookEvaluation, hash: (id: string | undefined) => string | undefined): AuditCard {
+/**
+ * What identifies an order across the calls of one ordering session: the EHR, the patient, the encounter (when
+ * sent) and the order id. Two patients whose drafts share an id are never the same order.
+ */
+export function orderKey(issuer: string | undefined, request: Pick<HookRequest, 'context'>, orderRef: string | undefined): string | undefined {
+  return orderRef ? [issuer ?? 'unknown', `Patient/${request.context.patientId}`, request.context.encounterId ?? '', orderRef].join('|') : undefined;
+}
+
+function auditCard(card: CdsCard, evaluation: HookEvaluation, hashOrder: (orderRef: string | undefined) => string | undefined): AuditCard {
   const contract = (card.extension?.[APPROPRIATENESS_EXTENSION] ?? {}) as { order?: string; procedure?: string; rating?: string };
   const order = evaluation.orders.find((o) => o.ref === contract.order)?.order;
   return {
@@ -64,6 +72,6 @@ function auditCard(card: CdsCard, evaluation: HookEvaluation, hash: (id: string 
     rating: contract.rating ?? 'unknown',
     indicator: card.indicator,
     suggestions: (card.suggestions ?? []).map((s) => ({ uuid: s.uuid, procedure: evaluation.classify(s.actions.find((a) => a.type === 'create')?.resource).procedure ?? 'unknown' })),
-    orderHash: hash(contract.order),
+    orderHash: hashOrder(contract.order),
   };
 }

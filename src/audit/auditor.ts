@@ -78,12 +78,12 @@ export class Auditor {
 
   /**
    * Whether a card was already shown (not silently) for this order, unchanged, in this ordering session: the
-   * same order id and digest within the session window, and, when the order carries a consult id, the same
-   * one. Recent cards of this instance are checked first (their rows may still be queued), then the store.
+   * same order (`orderKey`: EHR, patient, encounter, order id) and digest within the session window, and, when
+   * the order carries a consult id, the same one. Recent cards of this instance are checked first (their rows may still be queued), then the store.
    */
-  async alreadyShown(orderRef: string, digest: string, consultId: string | undefined): Promise<boolean> {
+  async alreadyShown(orderKey: string, digest: string, consultId: string | undefined): Promise<boolean> {
     const matches = (rows: { contentHash?: string; consultId?: string }[]) => rows.some((r) => r.contentHash === digest && (consultId === undefined || r.consultId === consultId));
-    const key = (await this.hasher())(orderRef) as string;
+    const key = (await this.hasher())(orderKey) as string;
     if (matches(this.recent.get(key) ?? [])) return true;
     try {
       return matches(await this.store.shownCards(key, new Date(Date.now() - SESSION_MS).toISOString()));

@@ -113,7 +113,7 @@ function placeholders(decision: Decision, rated: RatedOrder, knowledge: Knowledg
   const procedure = knowledge.procedure(rated.procedure);
   const { variant } = decision;
   return {
-    procedure: procedure.shortName,
+    procedure: rated.side ? `${procedure.shortName} (${rated.side})` : procedure.shortName,
     procedureName: procedure.name,
     rating: ratingLabel(rated.rating, knowledge),
     radiation: `${rated.rating.radiation.level} ${rated.rating.radiation.adultDose}`,

@@ -31,6 +31,7 @@ export function deriveFacts(ctx: FactContext): ClinicalFacts {
   const surgery = surgeryFindings(ctx, course.start, dx, staging, sizes);
   const facts: ClinicalFacts = {
     sex: sexFact(ctx),
+    ...(dx.side ? { side: dx.side } : {}),
     breastCancer: breastCancerFact(ctx, dx),
     biopsyEvidence,
     recurrence: recurrenceFact(ctx, dx, surgery.earlier),

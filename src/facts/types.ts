@@ -33,6 +33,8 @@ export interface ChemotherapyFact extends Fact<ChemotherapyStatus> {
 
 export interface ClinicalFacts {
   sex: Fact<Sex>;
+  /** The side of the current cancer, when its codes or words say it. */
+  side?: 'left' | 'right' | 'bilateral';
   breastCancer: Fact<BreastCancerStatus>;
   /** Biopsy and histology evidence beside the confirmed diagnosis (listed, not required). */
   biopsyEvidence: Fact<'biopsy' | 'none'>;

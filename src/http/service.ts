@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
 import type { Auditor } from '../audit/auditor';
+import { orderKey } from '../audit/audit-call';
 import type { CdsResponse, HookRequest } from '../cds/types';
 import { DEFAULT_PROFILE, type ClientProfile } from '../config/profiles';
 import { UnreadableRecord, type HookClient, type HookEvaluation } from '../hook-handler';
@@ -42,7 +43,7 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
         return;
       }
       const profile = config.profiles.get(client?.profile ?? DEFAULT_PROFILE) as ClientProfile;
-      const evaluation = await handle(definition, parsed, log, { profile, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(ref, digest, consultId) });
+      const evaluation = await handle(definition, parsed, log, { profile, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(orderKey(client?.issuer, parsed, ref) as string, digest, consultId) });
       const silent = auditor.isSilent(definition.id);
       res.json(silent ? { cards: [] } : response(evaluation, profile));
       const ms = elapsedMs(started);

@@ -102,6 +102,7 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   }
   checkCrossReferences(valueSets, procedureKeys);
   procedures.forEach((p, i) => {
+    if (p.words && !textPatterns.has(p.words)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].words`, `"${p.words}" is not a pattern of hooks/text-patterns.json`);
     const rule = p.notWhenOrderNames;
     if (!rule) return;
     const vs = valueSets.get(rule.valueSet);

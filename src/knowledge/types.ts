@@ -109,6 +109,8 @@ export interface ProcedureDefinition {
   order: { coding: OrderCoding[]; text: string; bodySite?: OrderCoding };
   /** An order for this procedure that also names one of these (by code, or in words) is another study: not rated. */
   notWhenOrderNames?: { valueSet: string; meanings: string[]; words: string; why: string };
+  /** The text pattern that recognises this procedure in an order's words (generic or local codes). */
+  words?: string;
 }
 
 export interface CardSuggestionTemplate {

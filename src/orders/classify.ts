@@ -6,8 +6,8 @@ import { textOf } from '../facts/fhir-values';
 export interface Classification {
   /** A procedure key of the knowledge, or undefined when the order is none of them. */
   procedure?: string;
-  /** The coding that decided it (system and code as the order wrote them). */
-  matchedBy?: { system: string; code: string; via: 'site-order-codes' | 'imaging-procedures' };
+  /** The coding that decided it (system and code as the order wrote them), or the words (`via: 'words'`). */
+  matchedBy?: { system: string; code: string; via: 'site-order-codes' | 'imaging-procedures' | 'words' };
   /** Why, in words a reviewer can check. */
   reason: string;
 }
@@ -35,6 +35,10 @@ interface DraftResource {
 export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Classification {
   const imaging = knowledge.valueSet('imaging-procedures');
   const bodySites = knowledge.valueSet('body-sites');
+  const wordPatterns = knowledge.procedureKeys().flatMap((key) => {
+    const name = knowledge.procedure(key).words;
+    return name ? [{ key, pattern: knowledge.text(name) }] : [];
+  });
   const siteCodes = new Map<string, string>();
   for (const entry of knowledge.siteOrderCodes?.codes ?? []) {
     siteCodes.set(knowledge.codeSystems.key(entry.system, entry.code), entry.procedure);
@@ -57,11 +61,20 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     }
 
     const sites = new Set(bodySites.matchAll(asCodings(bodySiteCodings(order.bodySite))).map((m) => m.meaning));
-    const matches = imaging.matchAll(codings).filter((m) => {
+    const known = imaging.matchAll(codings);
+    const matches = known.filter((m) => {
       const required = 'requiresBodySite' in m.entry ? m.entry.requiresBodySite : undefined;
       return !required || sites.has(required);
     });
-    if (matches.length === 0) return { reason: 'no coding of the order is a known imaging procedure' };
+    // A specific code that is deliberately unrated (MRI without contrast, screening) decides; generic, local or
+    // site-less codes leave it to the order's words ("US AXILLA RIGHT" on CPT 76882).
+    const specificUnrated = matches.some((m) => m.meaning === NOT_RATED && !('yieldsTo' in m.entry && m.entry.yieldsTo));
+    const rated = matches.filter((m) => m.meaning !== NOT_RATED);
+    if (rated.length === 0 && !specificUnrated) {
+      const byWords = fromWords(order);
+      if (byWords) return byWords;
+    }
+    if (matches.length === 0) return { reason: known.length ? `${known[0].coding.code} needs a body site this order does not give, and its words name no rated procedure` : 'no coding of the order is a known imaging procedure, and its words name none' };
     const all = new Set(matches.map((m) => m.meaning));
     const specific = matches.filter((m) => !('yieldsTo' in m.entry && m.entry.yieldsTo?.some((y) => all.has(y))));
     const meanings = new Set(specific.map((m) => m.meaning));
@@ -73,6 +86,15 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     if (first.meaning === NOT_RATED) return { matchedBy, reason: `${first.coding.code} is an imaging procedure this variant does not rate` };
     return unlessNamedOtherwise(order, { procedure: first.meaning, matchedBy, reason: `${first.coding.system}|${first.coding.code} is ${first.meaning}` });
   };
+
+  /** The procedure the order's words name (code.text, coding displays), when exactly one procedure's pattern matches. */
+  function fromWords(order: DraftResource): Classification | undefined {
+    const words = textOf(order.code);
+    if (!words.trim()) return undefined;
+    const named = wordPatterns.filter((w) => w.pattern.test(words));
+    if (named.length !== 1) return undefined;
+    return unlessNamedOtherwise(order, { procedure: named[0].key, matchedBy: { system: 'words', code: words.trim().slice(0, 80), via: 'words' }, reason: `its words name ${named[0].key} (${named[0].pattern.name})` });
+  }
 
   /** A procedure whose order also names what makes it another study (a non-FDG tracer) is not rated. */
   function unlessNamedOtherwise(order: DraftResource, classification: Classification): Classification {

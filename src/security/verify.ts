@@ -1,3 +1,4 @@
+import { acceptedAudiences } from './audiences';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Store } from '../store/store';
 import type { TrustStore } from './trust';
@@ -37,6 +38,8 @@ export interface VerifyOptions {
   clockToleranceSeconds: number;
   /** Oldest accepted `iat`, in seconds: bounds how long a jti must be remembered. */
   maxTokenAgeSeconds: number;
+  /** Production accepts only the configured public URL as `aud`; development also its loopback aliases. */
+  production?: boolean;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
   try {
     ({ payload } = await jwtVerify(token, keys, {
       issuer: iss,
-      audience: [audience, ...trusted.audiences],
+      audience: [...acceptedAudiences(audience, options.production ?? true), ...trusted.audiences],
       algorithms: trusted.algorithms,
       clockTolerance: options.clockToleranceSeconds,
       maxTokenAge: options.maxTokenAgeSeconds,

@@ -117,11 +117,14 @@ function check(session: EhrSession, expected: ExpectedOutcome): string[] {
   }
   const real = [select, sign].filter((c): c is HookCall => c !== undefined);
   if (select && sign) {
-    const a = [...cardRatings(select)].sort();
-    const b = [...cardRatings(sign)].sort();
-    if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`order-select ${JSON.stringify(a)} vs order-sign ${JSON.stringify(b)}`);
+    // Consistent: order-sign never rates an order otherwise; a card order-select already showed for the same,
+    // unchanged order in this session is not repeated (no card, no rating written again).
+    const a = cardRatings(select);
+    const b = cardRatings(sign);
+    for (const [order, rating] of b) if (a.has(order) && a.get(order) !== rating) problems.push(`order-select ${order} ${a.get(order)} vs order-sign ${rating}`);
+    for (const order of a.keys()) if (b.has(order)) problems.push(`order-sign repeated the card order-select showed for ${order}`);
   }
-  for (const call of real) {
+  for (const call of real.filter((c) => c.hook === 'order-select')) {
     const ratings = cardRatings(call);
     const written = systemActionRatings(call, place);
     const anywhere = systemActionRatings(call);

@@ -62,8 +62,10 @@ describe('POST order-select: the prefetch contract', () => {
     await api(app).post(SERVICE_PATH).send(body).expect(200, { cards: [] });
   });
 
-  it('no prefetch at all, but no rated order selected: 200 with no cards', async () => {
-    await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'], withPrefetch: false })).expect(200, { cards: [] });
+  it('no prefetch at all, but no rated order selected: 200 with no cards (an imaging order not covered is marked no-criteria-apply)', async () => {
+    const res = await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'], withPrefetch: false })).expect(200);
+    expect(res.body.cards).toEqual([]);
+    expect(res.body.systemActions.map((a: any) => a.resource.extension[0].valueCodeableConcept.coding[0].code)).toEqual(['no-criteria-apply']);
   });
 
   it('insufficient-data cards can be switched off with INSUFFICIENT_DATA_CARDS=off', async () => {
