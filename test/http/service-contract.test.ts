@@ -18,8 +18,14 @@ async function expectRefusal(body: unknown, status: number, field?: string, path
 }
 
 describe('POST /cds-services/{id}: a valid request', () => {
-  it('answers 200 with {"cards": []} when no selected order is rated', async () => {
+  it('answers 200 with no cards when no selected order is rated (an imaging order it does not cover is marked no-criteria-apply)', async () => {
     const res = await api(app).post(SERVICE_PATH).send(validBody()).expect(200);
+    expect(res.body.cards).toEqual([]);
+    expect(res.body.systemActions).toHaveLength(1);
+  });
+
+  it('answers exactly {"cards": []} for an order that is not imaging at all', async () => {
+    const res = await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['medication-request-ondansetron'] })).expect(200);
     expect(res.body).toEqual({ cards: [] });
   });
 
