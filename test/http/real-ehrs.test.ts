@@ -1,8 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { hookRequest } from '../../fhir-fixtures/build';
 import { acceptedAudiences } from '../../src/security/audiences';
 import { loadConfig } from '../../src/config/load';
 import { api, SERVICE_PATH, testApp } from '../support/app';
+import { TEST_TRUST_FILE } from '../support/keys';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies of the service under test */
 
 const SIGN_PATH = '/cds-services/axilla-imaging-order-sign';
@@ -105,6 +109,25 @@ describe('client profiles', () => {
 
   it('generic and epic: an unreadable record is the spec\'s 412', async () => {
     await api(app).post(SERVICE_PATH).send(failedProcedures('pos-mcode')).expect(412);
+  });
+
+  it('the sandbox profile: an unreadable record is a 200 with an info card saying no rating was given and why (the sandbox shows a 412 as "All clear")', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'axilla-sandbox-trust-')), 'trusted-issuers.json');
+    const entries = JSON.parse(fs.readFileSync(TEST_TRUST_FILE, 'utf8')).map((e: any) => ({ ...e, profile: 'cds-hooks-sandbox' }));
+    fs.writeFileSync(file, JSON.stringify(entries));
+    const { app: sandbox } = testApp({ CDS_TRUSTED_ISSUERS: file });
+    const res = await api(sandbox).post(SERVICE_PATH).send(failedProcedures('pos-mcode')).expect(200);
+    expect(res.body.cards).toHaveLength(1);
+    expect(res.body.cards[0]).toMatchObject({ indicator: 'info', summary: expect.stringMatching(/not rated; the patient's record could not be read/) });
+    expect(res.body.cards[0].detail).toMatch(/\(procedures\)/);
+    expect(res.body.cards[0].detail).toMatch(/This is not an "all clear"/);
+    // Ratings, when there are some, go where the sandbox reads them, and only there.
+    const rated = await api(sandbox).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })).expect(200);
+    expect(rated.body.systemActions).toBeUndefined();
+    expect(rated.body.extension.systemActions.map((a: any) => ratingOf(a.resource))).toEqual(['not-appropriate']);
+    // Replacing the PET/CT order is one update of the same ServiceRequest, rated, with a reason.
+    const update = rated.body.cards[0].suggestions[0].actions;
+    expect(update.map((a: any) => [a.type, a.resource.id, ratingOf(a.resource), a.resource.reasonCode.length > 0])).toEqual([['update', 'sr-fdg-pet-ct', 'appropriate', true]]);
   });
 
   it('every profile file is checked at start, and an issuer naming an unknown profile stops it', () => {
