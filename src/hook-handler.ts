@@ -34,6 +34,8 @@ export interface HookClient {
   profile: ClientProfile;
   /** Whether a card for this order, unchanged, was already shown in this ordering session (order-sign only). */
   alreadyShown?: (orderRef: string, digest: string, consultId: string | undefined) => Promise<boolean>;
+  /** FHIR reads refuse loopback, private, link-local and metadata addresses (an EHR that declared no FHIR servers, in production). */
+  guardAddresses?: boolean;
 }
 
 /** The record could not be read: answered 412, and audited with what was decided so far. */
@@ -83,7 +85,7 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     }
 
     const started = Date.now();
-    const { record, failures, readFromServer } = await collectRecord(request, service, knowledge, fhir, client.profile);
+    const { record, failures, readFromServer } = await collectRecord(request, service, knowledge, { ...fhir, guardAddresses: client.guardAddresses }, client.profile);
     const decision = decide({ record, context: request.context, knowledge, variant, settings: settings.get(variant.id) as ClinicalSettings, now: Date.now(), classify, orders });
     const { outcome } = decision;
     const keys = Object.keys(service.prefetch).length;
@@ -104,8 +106,9 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     const evaluation: HookEvaluation = { outcome, cards: [], systemActions: [], orders: decision.orders, consultId: consultation.consultId, recordSource, failedReads, classify };
     if (outcome.status === 'unreadable') {
       if (client.profile.unreadableRecord === 'info-card') return { ...evaluation, cards: unreadableRecordCards(decision, failedReads, knowledge, consultation) };
-      const why = failures.map((f) => `${f.key} (${f.reason})`).join('; ');
-      throw new UnreadableRecord(`the patient's record could not be read, so no rating is given: ${why}`, evaluation);
+      // Which keys failed, never why: the reasons (statuses, reachability) would map the network for the caller. They are in the log.
+      const what = request.fhirServer ? `the read of ${failedReads.join(', ')} failed` : `the prefetch lacks ${failedReads.join(', ')} and no fhirServer was given to read them`;
+      throw new UnreadableRecord(`the patient's record could not be read (${what}), so no rating is given`, evaluation);
     }
     return { ...evaluation, cards: renderCards(decision, request.context, knowledge, site, consultation), systemActions: ratingActions(decision, selected, knowledge, consultation) };
   };

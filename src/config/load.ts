@@ -21,6 +21,8 @@ export interface TrustedIssuer {
   fhirServers?: string[];
   /** The client profile (config/profiles/<name>.json); `generic` when not given. */
   profile?: string;
+  /** In production without `fhirServers`: any https FHIR server, but never a loopback, private, link-local or metadata address. */
+  anyFhirServer?: boolean;
 }
 
 export interface Config {
@@ -64,6 +66,10 @@ export interface SecuritySettings {
   jwksTimeoutMs: number;
   /** A remote JWKS is fetched again at most this often, even for an unknown kid. */
   jwksCooldownMs: number;
+  /** A cached remote JWKS is fetched again once it is this old. */
+  jwksRefreshSeconds: number;
+  /** While its endpoint fails, a remote JWKS past the refresh age is still used this long, then dropped. */
+  jwksGraceHours: number;
   /** `*` (any origin, never with credentials) or an allowlist. */
   corsOrigins: '*' | string[];
   /** Requests per minute per issuer; undefined: no limit. */
@@ -81,6 +87,10 @@ export interface FhirLimits {
   maxPages: number;
   maxMedicationReads: number;
   budgetMs: number;
+  /** One FHIR response at most (Content-Length, or bytes read). */
+  maxResponseBytes: number;
+  /** All FHIR responses of one hook call together. */
+  maxCallBytes: number;
 }
 
 /** A site's tuning of the clinical engine; undefined thresholds take the variant's defaults. */
@@ -142,6 +152,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     );
   }
 
+  if (production) {
+    for (const issuer of trustedIssuers ?? []) {
+      if (!issuer.fhirServers?.length && issuer.anyFhirServer !== true) {
+        problems.push(`CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} must list its fhirServers in production (or set "anyFhirServer": true, and then loopback, private, link-local and metadata addresses are refused)`);
+      }
+    }
+  }
   const profiles = loadProfiles(problems);
   for (const issuer of trustedIssuers ?? []) {
     const profile = profiles.get(issuer.profile ?? DEFAULT_PROFILE);
@@ -178,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     maxPages: readInteger(env, 'FHIR_MAX_PAGES', 5, 1, 100, problems),
     maxMedicationReads: readInteger(env, 'FHIR_MAX_MEDICATION_READS', 20, 0, 500, problems),
     budgetMs: readInteger(env, 'HOOK_BUDGET_MS', 2500, 100, 60000, problems),
+    maxResponseBytes: readBytes(env, 'FHIR_MAX_RESPONSE_BYTES', '20mb', problems),
+    maxCallBytes: readBytes(env, 'FHIR_MAX_CALL_BYTES', '50mb', problems),
   };
 
   const corsText = env.CORS_ORIGINS || '*';
@@ -193,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     maxTokenAgeSeconds: readInteger(env, 'JWT_MAX_AGE_S', 3600, 60, 86400, problems),
     jwksTimeoutMs: readInteger(env, 'JWKS_TIMEOUT_MS', 2000, 100, 30000, problems),
     jwksCooldownMs: readInteger(env, 'JWKS_COOLDOWN_MS', 30000, 0, 3_600_000, problems),
+    jwksRefreshSeconds: readInteger(env, 'JWKS_REFRESH_S', 600, 1, 86400, problems),
+    jwksGraceHours: readInteger(env, 'JWKS_GRACE_H', 24, 0, 720, problems),
     corsOrigins,
     rateLimitPerMinute: rateLimit,
   };
@@ -230,6 +251,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     },
     warnings,
   };
+}
+
+function readBytes(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): number {
+  const text = env[name] || fallback;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes < 1024) {
+    problems.push(`${name} must be a size of at least 1kb, such as 20mb or 512kb (got "${text}")`);
+    return parseByteSize(fallback) as number;
+  }
+  return bytes;
 }
 
 function readNodeEnv(value: string | undefined, problems: string[]): NodeEnv {

@@ -43,7 +43,8 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
         return;
       }
       const profile = config.profiles.get(client?.profile ?? DEFAULT_PROFILE) as ClientProfile;
-      const evaluation = await handle(definition, parsed, log, { profile, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(orderKey(client?.issuer, parsed, ref) as string, digest, consultId) });
+      const guardAddresses = config.nodeEnv === 'production' && !client?.fhirServers?.length;
+      const evaluation = await handle(definition, parsed, log, { profile, guardAddresses, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(orderKey(client?.issuer, parsed, ref) as string, digest, consultId) });
       const silent = auditor.isSilent(definition.id);
       res.json(silent ? { cards: [] } : response(evaluation, profile));
       const ms = elapsedMs(started);

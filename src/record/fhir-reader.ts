@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import Client from 'fhir-kit-client';
 import type { Bundle, FhirResource } from 'fhir/r4';
+import { ADDRESS_NOT_ALLOWED, fhirDispatcher, isForbiddenAddress } from './network-guard';
 import { isFailedRead, resourcesOf } from './patient-record';
 
 // fhir-kit-client's debug output prints request headers, the EHR's bearer token among them: whatever DEBUG says,
@@ -10,6 +11,12 @@ createDebug.enable([createDebug.disable(), '-fhir-kit-client:*'].filter(Boolean)
 export interface FhirReadLimits {
   /** Each HTTP request is abandoned after this long. */
   readTimeoutMs: number;
+  /** A response larger than this (Content-Length, or bytes read) is a failed read. */
+  maxResponseBytes: number;
+  /** All responses of one hook call together; beyond it, reads fail. */
+  maxCallBytes: number;
+  /** Refuse loopback, private, link-local and metadata addresses (an EHR that did not declare its FHIR servers). */
+  guardAddresses?: boolean;
   /** Pages followed per search (`next` links); a search with more is a truncated read. */
   maxPages: number;
   /** Medication reads to resolve `medicationReference`s that no `_include` brought. */
@@ -43,6 +50,9 @@ export interface ReadResult {
 export class FhirReader {
   private readonly client: Client;
   private readonly base: URL;
+  private bytesRead = 0;
+  /** Why no read may be made at all (the server's address is one the guard refuses). */
+  private readonly refused?: string;
 
   constructor(
     fhirServer: string,
@@ -50,7 +60,11 @@ export class FhirReader {
     private readonly limits: FhirReadLimits,
   ) {
     this.base = new URL(`${fhirServer.replace(/\/+$/, '')}/`);
-    this.client = new Client({ baseUrl: this.base.href.replace(/\/+$/, ''), ...(accessToken ? { bearerToken: accessToken } : {}) });
+    // A redirect is a failed read: each hop would have to pass the same checks, and the token would follow it.
+    const requestOptions = { redirect: 'manual' as const, dispatcher: fhirDispatcher({ guard: Boolean(limits.guardAddresses), maxResponseBytes: limits.maxResponseBytes }) };
+    this.client = new Client({ baseUrl: this.base.href.replace(/\/+$/, ''), requestOptions, ...(accessToken ? { bearerToken: accessToken } : {}) });
+    const literal = this.base.hostname.replace(/^\[|\]$/g, '');
+    if (limits.guardAddresses && isForbiddenAddress(literal)) this.refused = 'the FHIR server address is not allowed';
   }
 
   readAll(requests: ReadRequest[], deadline: AbortSignal): Promise<ReadResult[]> {
@@ -69,6 +83,7 @@ export class FhirReader {
   }
 
   private async readOne(request: ReadRequest, deadline: AbortSignal): Promise<ReadResult> {
+    if (this.refused) return { key: request.key, resources: [], failure: this.refused };
     const resources: FhirResource[] = [];
     let url: string | undefined = request.url;
     let pages = request.pagesRead ?? 0;
@@ -107,9 +122,11 @@ export class FhirReader {
       if (!data || typeof data !== 'object' || typeof (data as { resourceType?: unknown }).resourceType !== 'string') {
         return { failure: 'the FHIR server answered with something that is not a FHIR resource' };
       }
+      this.bytesRead += responseBytes(data);
+      if (this.bytesRead > this.limits.maxCallBytes) return { failure: `the FHIR responses of this call exceed ${this.limits.maxCallBytes} bytes` };
       return { resource: data as FhirResource };
     } catch (error) {
-      return { failure: describeFailure(error, deadline, this.limits.readTimeoutMs) };
+      return { failure: describeFailure(error, deadline, this.limits) };
     }
   }
 }
@@ -119,18 +136,37 @@ export function nextLink(bundle: Bundle): string | undefined {
   return typeof link?.url === 'string' && link.url !== '' ? link.url : undefined;
 }
 
+/** How many bytes a response took: its Content-Length, or the size of what was parsed. */
+function responseBytes(data: object): number {
+  const length = Number((data as { __response?: { headers?: { get?: (name: string) => string | null } } }).__response?.headers?.get?.('content-length'));
+  return Number.isFinite(length) && length > 0 ? length : JSON.stringify(data).length;
+}
+
 /**
  * fhir-kit-client rejects with `{ response: { status, data }, config: { headers } }`: the headers hold
  * the bearer token, so only the status is kept. Network errors and aborts become plain words.
  */
-function describeFailure(error: unknown, deadline: AbortSignal, readTimeoutMs: number): string {
+function describeFailure(error: unknown, deadline: AbortSignal, limits: FhirReadLimits): string {
   const status = (error as { response?: { status?: unknown } })?.response?.status;
   if (typeof status === 'number') {
     const data = (error as { response?: { data?: unknown } }).response?.data;
+    if (status >= 300 && status < 400) return `the FHIR server answered ${status} (a redirect is not followed)`;
     return status >= 200 && status < 300 && typeof data === 'string' ? `the FHIR server answered ${status} with a body that is not JSON` : `the FHIR server answered ${status}`;
   }
+  const codes = causes(error);
+  // undici cuts a body off past maxResponseSize; where its cause is not passed on, fetch reports only "terminated".
+  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return `a response was larger than ${limits.maxResponseBytes} bytes`;
+  if ((error as Error)?.message === 'terminated') return `a response was cut off (larger than ${limits.maxResponseBytes} bytes, or the connection dropped)`;
+  if (codes.includes(ADDRESS_NOT_ALLOWED)) return 'the FHIR server address is not allowed';
   const name = (error as Error)?.name;
   if (deadline.aborted) return 'the hook call ran out of time';
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${readTimeoutMs} ms`;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${limits.readTimeoutMs} ms`;
   return 'the FHIR server could not be reached';
+}
+
+/** The `code`s along an error's `cause` chain (fetch wraps the network error). */
+function causes(error: unknown): string[] {
+  const out: string[] = [];
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) if (typeof e.code === 'string') out.push(e.code);
+  return out;
 }
