@@ -56,7 +56,13 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
     }),
   );
 
-  const trust = new TrustStore(security.trustedIssuers, { timeoutMs: security.jwksTimeoutMs, cooldownMs: security.jwksCooldownMs, maxAgeMs: 10 * 60_000 });
+  const trust = new TrustStore(security.trustedIssuers, {
+    timeoutMs: security.jwksTimeoutMs,
+    cooldownMs: security.jwksCooldownMs,
+    maxAgeMs: security.jwksRefreshSeconds * 1000,
+    graceMs: security.jwksGraceHours * 3_600_000,
+    logger,
+  });
   app.use(
     '/cds-services',
     requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds, production: config.nodeEnv === 'production' }, logger),

@@ -1,12 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpError, operationOutcome } from '../errors';
+import { KeysUnavailable } from './remote-jwks';
 import { JwtRefused, StoreUnavailable, verifyCdsJwt, type VerifiedClient, type VerifyOptions } from './verify';
 
 /**
  * Requires a valid CDS client JWT (`Authorization: Bearer <JWT>`) whose `aud` is the URL called:
  * `publicBaseUrl` + the request path. Refusals answer 401 with no detail; the log gets the issuer
- * and the reason, never the token.
+ * and the reason, never the token. A token that cannot be checked (replay cache down, or the issuer's
+ * JWKS unreachable with no held key for its `kid`) answers 503, which EHRs retry.
  */
 export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, logger: Logger) {
   return async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -21,6 +23,10 @@ export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, 
     } catch (error) {
       if (error instanceof StoreUnavailable) {
         logger.error({ reason: 'replay cache unavailable', path: req.originalUrl.split('?')[0] }, 'JWT not checked');
+        return next(new HttpError(503, 'transient', 'the service cannot check the request right now; retry shortly'));
+      }
+      if (error instanceof KeysUnavailable) {
+        logger.error({ reason: 'issuer keys unavailable', issuer: error.issuer, jwksHost: error.jwksHost, path: req.originalUrl.split('?')[0] }, 'JWT not checked');
         return next(new HttpError(503, 'transient', 'the service cannot check the request right now; retry shortly'));
       }
       if (!(error instanceof JwtRefused)) return next(error);

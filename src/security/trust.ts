@@ -1,5 +1,7 @@
-import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
 import type { TrustedIssuer } from '../config/load';
+import { remoteJwks } from './remote-jwks';
 
 /** Asymmetric algorithms accepted when an issuer names none: never `none`, never HS*. */
 export const DEFAULT_ALGORITHMS = ['ES384', 'RS384', 'ES256', 'ES512', 'RS256', 'RS512', 'PS256', 'PS384', 'PS512'];
@@ -11,6 +13,12 @@ export interface JwksOptions {
   cooldownMs: number;
   /** Cached remote key sets are refreshed after this long. */
   maxAgeMs: number;
+  /** While refreshes fail, the last good remote key set is kept this long past `maxAgeMs` (default 24 hours). */
+  graceMs?: number;
+  /** Where failed JWKS fetches are reported. */
+  logger?: Logger;
+  /** Milliseconds since the epoch (tests inject a clock). */
+  now?: () => number;
 }
 
 export interface IssuerTrust {
@@ -25,21 +33,23 @@ export interface IssuerTrust {
 
 /**
  * The EHRs this service answers, indexed once at start: each issuer's key set (inline, or a remote
- * JWKS cached and refreshed on an unknown `kid`), algorithms, audiences and allowlisted `jku` URLs.
+ * JWKS cached, refreshed on an unknown `kid`, and kept through an outage of its endpoint: see
+ * `remoteJwks`), algorithms, audiences and allowlisted `jku` URLs.
  */
 export class TrustStore {
   private readonly byIssuer = new Map<string, IssuerTrust>();
 
   constructor(issuers: TrustedIssuer[], options: JwksOptions) {
-    const remote = (url: string) => createRemoteJWKSet(new URL(url), { timeoutDuration: options.timeoutMs, cooldownDuration: options.cooldownMs, cacheMaxAge: options.maxAgeMs });
+    const { timeoutMs, cooldownMs, maxAgeMs, graceMs = 24 * 3_600_000, logger, now } = options;
+    const remote = (issuer: string, url: string) => remoteJwks(url, { issuer, timeoutMs, cooldownMs, refreshMs: maxAgeMs, graceMs, logger, now });
     for (const issuer of issuers) {
-      const keys = issuer.jwks ? createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]) : remote(issuer.jwksUrl as string);
+      const keys = issuer.jwks ? createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]) : remote(issuer.iss, issuer.jwksUrl as string);
       this.byIssuer.set(issuer.iss, {
         issuer,
         algorithms: issuer.algorithms ?? DEFAULT_ALGORITHMS,
         audiences: issuer.audiences ?? [],
         keys,
-        jku: new Map((issuer.jkuAllowlist ?? []).map((url) => [url, remote(url)])),
+        jku: new Map((issuer.jkuAllowlist ?? []).map((url) => [url, remote(issuer.iss, url)])),
       });
     }
   }

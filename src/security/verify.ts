@@ -1,6 +1,7 @@
 import { acceptedAudiences } from './audiences';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Store } from '../store/store';
+import { KeysUnavailable } from './remote-jwks';
 import type { TrustStore } from './trust';
 
 export interface VerifiedClient {
@@ -53,6 +54,8 @@ export interface VerifyOptions {
  * client.issuer // "https://ehr.example.org"
  *
  * @throws JwtRefused with the reason, for the log.
+ * @throws KeysUnavailable when the issuer's JWKS cannot be fetched and no held key set has the `kid`.
+ * @throws StoreUnavailable when the replay cache cannot be reached.
  */
 export async function verifyCdsJwt(token: string, audience: string, options: VerifyOptions): Promise<VerifiedClient> {
   let iss: unknown;
@@ -83,6 +86,7 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
       typ: 'JWT',
     }));
   } catch (error) {
+    if (error instanceof KeysUnavailable) throw error;
     throw new JwtRefused(describe(error), iss);
   }
 

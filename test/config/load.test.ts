@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/PUBLIC_BASE_URL.*\n.*CDS_TRUSTED_ISSUERS.*\n.*DATABASE_URL/);
-    const file = trustFile([{ iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json' }]);
+    const file = trustFile([{ iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json', fhirServers: ['https://ehr.example.org/fhir/R4'] }]);
     expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', CDS_TRUSTED_ISSUERS: file, DATABASE_URL: 'postgres://db/cds' })).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the site settings of the clinical engine, leaving thresholds to the variant by default', () => {
-    expect(loadConfig({}).config.fhir).toEqual({ readTimeoutMs: 2000, maxPages: 5, maxMedicationReads: 20, budgetMs: 2500 });
+    expect(loadConfig({}).config.fhir).toEqual({ readTimeoutMs: 2000, maxPages: 5, maxMedicationReads: 20, budgetMs: 2500, maxResponseBytes: 20 * 1024 * 1024, maxCallBytes: 50 * 1024 * 1024 });
     expect(loadConfig({}).config.site).toEqual({ lastDoseCompletedAfterDays: undefined, maxDaysSinceEnd: undefined, insufficientDataCards: true, breastStudyIndicator: 'auto' });
     expect(loadConfig({ CHEMO_COMPLETED_AFTER_DAYS: '28', CHEMO_MAX_DAYS_SINCE_END: '90', INSUFFICIENT_DATA_CARDS: 'off', BREAST_STUDY_CARD_INDICATOR: 'info' }).config.site).toEqual({
       lastDoseCompletedAfterDays: 28,
@@ -91,7 +91,7 @@ describe('loadConfig', () => {
     });
 
     it('accepts http:// JWKS URLs on loopback hosts, in production too', () => {
-      const file = trustFile([{ iss: 'http://127.0.0.1:9999', jwksUrl: 'http://127.0.0.1:9999/jwks.json' }]);
+      const file = trustFile([{ iss: 'http://127.0.0.1:9999', jwksUrl: 'http://127.0.0.1:9999/jwks.json', anyFhirServer: true }]);
       expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', DATABASE_URL: 'sqlite:/tmp/x.db', CDS_TRUSTED_ISSUERS: file })).toEqual([]);
     });
 

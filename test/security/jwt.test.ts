@@ -162,10 +162,12 @@ describe('remote key sets', () => {
     expect(fetches).toBeGreaterThan(before);
   });
 
-  it('a JWKS that does not answer in time: 401', async () => {
+  it('a JWKS that does not answer in time, with no keys held for the kid: 503, to be retried (not a 401, which EHRs do not retry)', async () => {
     delayMs = 1000;
     try {
-      await expectRefused(await remoteToken('k1'), SERVICE_PATH, remoteApp());
+      const res = await request(remoteApp()).post(SERVICE_PATH).set('Authorization', await remoteToken('k1')).send({});
+      expect(res.status).toBe(503);
+      expect(res.body.issue[0].code).toBe('transient');
     } finally {
       delayMs = 0;
     }
