@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { SCHEMAS_DIR } from './paths';
 
 /**
@@ -9,6 +10,9 @@ import { SCHEMAS_DIR } from './paths';
  */
 const ID_BASE = 'https://axilla-cds.invalid/schemas/';
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+// `format` is checked, not just annotated: `date-time` is RFC 3339 with a real calendar date and time (no month 13, no
+// 31 February). Registered once, before any schema is compiled.
+addFormats(ajv);
 for (const file of listSchemaFiles(SCHEMAS_DIR)) {
   const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { $id?: string };
   // An absolute $id per file lets schemas $ref each other by relative path.

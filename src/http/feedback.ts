@@ -18,8 +18,10 @@ interface FeedbackItem {
 }
 
 /**
- * POST /cds-services/{id}/feedback: validated, stored idempotently (a resent item is kept once),
- * answered 200 with how many items were new.
+ * POST /cds-services/{id}/feedback: validated, stored idempotently (a resent item is kept once; one that differs
+ * only in its comment replaces the stored comment), answered 200 with how many items were new (`stored`) and how
+ * many corrected a stored comment (`updated`). Feedback for a card the service never issued is stored too, marked
+ * `card_known = 0`; the log line counts those items and never carries comments or other content.
  */
 export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger) {
   return async function feedback(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
@@ -40,9 +42,9 @@ export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger
           : {}),
         outcomeTimestamp: item.outcomeTimestamp,
       }));
-      const stored = await store.saveFeedback(rows);
-      logger.info({ serviceId: service.id, issuer, items: rows.length, stored, outcomes: rows.map((r) => r.outcome) }, 'feedback');
-      res.json({ received: rows.length, stored });
+      const { stored, updated, unknownCards } = await store.saveFeedback(rows);
+      logger.info({ serviceId: service.id, issuer, items: rows.length, stored, updated, unknownCards }, 'feedback');
+      res.json({ received: rows.length, stored, updated });
     } catch (error) {
       next(error);
     }

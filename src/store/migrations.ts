@@ -116,4 +116,13 @@ export const MIGRATIONS: Migration[] = [
     sqlite: auditTables({ real: 'REAL', serial: 'id INTEGER PRIMARY KEY AUTOINCREMENT' }),
     postgres: auditTables({ real: 'DOUBLE PRECISION', serial: 'id BIGSERIAL PRIMARY KEY' }),
   },
+  {
+    version: 4,
+    // Whether audit_card held the card when the item was first received (1) or not (0); NULL for rows stored before.
+    // Audit rows are written up to 1 s after the answer, so this may say 0 for a card that was issued: the report
+    // joins audit_card at read time and that join is the truth.
+    name: 'feedback card known at receipt',
+    sqlite: 'ALTER TABLE feedback ADD COLUMN card_known INTEGER;',
+    postgres: 'ALTER TABLE feedback ADD COLUMN card_known INTEGER;',
+  },
 ];

@@ -1,9 +1,9 @@
 import { Pool, type PoolClient } from 'pg';
 import type { AuditCall } from '../audit/types';
 import { auditStatements, callValues, cardValues, exportRows, POSTGRES_PLACEHOLDER, rangeBounds } from './audit-sql';
-import { feedbackKey } from './feedback-key';
+import { feedbackUpsert, feedbackValues } from './feedback-key';
 import { MIGRATIONS } from './migrations';
-import type { FeedbackRow, Store } from './store';
+import type { FeedbackRow, FeedbackSaved, Store } from './store';
 
 /** Any constant: serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 728_456_001;
@@ -16,6 +16,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
   pool.on('error', () => undefined);
   await migrate(pool);
   const sql = auditStatements(POSTGRES_PLACEHOLDER);
+  // xmax is 0 on a row version this statement inserted, and set (to this transaction) on one the conflict updated.
+  const upsertFeedback = feedbackUpsert(POSTGRES_PLACEHOLDER, '(xmax = 0) AS inserted, card_known');
   const inTransaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
@@ -73,17 +75,16 @@ export async function openPostgresStore(url: string): Promise<Store> {
     },
     async saveFeedback(rows: FeedbackRow[]) {
       return inTransaction(async (client) => {
-        let added = 0;
+        const saved: FeedbackSaved = { stored: 0, updated: 0, unknownCards: 0 };
         const receivedAt = new Date().toISOString();
         for (const row of rows) {
-          const result = await client.query(
-            `INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, override_system, override_code, override_display, user_comment, outcome_timestamp, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (item_key) DO NOTHING`,
-            [feedbackKey(row), row.serviceId, row.issuer, row.card, row.outcome, JSON.stringify(row.acceptedSuggestions), row.overrideReason?.system ?? null, row.overrideReason?.code ?? null, row.overrideReason?.display ?? null, row.overrideReason?.userComment ?? null, row.outcomeTimestamp, receivedAt],
-          );
-          added += result.rowCount ?? 0;
+          const result = await client.query<{ inserted: boolean; card_known: number | null }>(upsertFeedback, feedbackValues(row, receivedAt));
+          const written = result.rows[0];
+          if (!written) continue;
+          saved[written.inserted ? 'stored' : 'updated'] += 1;
+          if (written.card_known === 0) saved.unknownCards += 1;
         }
-        return added;
+        return saved;
       });
     },
     async migrations() {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { auditStatements, callValues, cardValues, exportRows, rangeBounds, SQLITE_PLACEHOLDER } from './audit-sql';
-import { feedbackKey } from './feedback-key';
+import { feedbackUpsert, feedbackValues } from './feedback-key';
 import { MIGRATIONS } from './migrations';
 import type { AuditCall } from '../audit/types';
-import type { FeedbackRow, Store } from './store';
+import type { FeedbackRow, FeedbackSaved, Store } from './store';
 
 /**
  * The embedded store: one SQLite file (created with its folder on first start), WAL mode so
@@ -23,28 +23,21 @@ export function openSqliteStore(file: string): Store {
 
   const insertJti = db.prepare('INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT (issuer, jti) DO NOTHING');
   const pruneReplay = db.prepare('DELETE FROM jwt_replay WHERE expires_at < ?');
-  const insertFeedback = db.prepare(`INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, override_system, override_code, override_display, user_comment, outcome_timestamp, received_at)
-    VALUES (@key, @serviceId, @issuer, @card, @outcome, @accepted, @system, @code, @display, @comment, @outcomeTimestamp, @receivedAt) ON CONFLICT (item_key) DO NOTHING`);
-  const saveAll = db.transaction((rows: FeedbackRow[]) => {
-    let added = 0;
+  const upsertFeedback = db.prepare(feedbackUpsert(SQLITE_PLACEHOLDER, 'card_known'));
+  const feedbackStored = db.prepare('SELECT 1 FROM feedback WHERE item_key = ?').pluck();
+  const saveAll = db.transaction((rows: FeedbackRow[]): FeedbackSaved => {
+    const saved: FeedbackSaved = { stored: 0, updated: 0, unknownCards: 0 };
     const receivedAt = new Date().toISOString();
     for (const row of rows) {
-      added += insertFeedback.run({
-        key: feedbackKey(row),
-        serviceId: row.serviceId,
-        issuer: row.issuer,
-        card: row.card,
-        outcome: row.outcome,
-        accepted: JSON.stringify(row.acceptedSuggestions),
-        system: row.overrideReason?.system ?? null,
-        code: row.overrideReason?.code ?? null,
-        display: row.overrideReason?.display ?? null,
-        comment: row.overrideReason?.userComment ?? null,
-        outcomeTimestamp: row.outcomeTimestamp,
-        receivedAt,
-      }).changes;
+      const values = feedbackValues(row, receivedAt);
+      // The transaction runs synchronously and one instance owns the file: nothing writes between the look-up and the upsert.
+      const existed = feedbackStored.get(values[0]) !== undefined;
+      const written = upsertFeedback.get(...values) as { card_known: number | null } | undefined;
+      if (!written) continue;
+      saved[existed ? 'updated' : 'stored'] += 1;
+      if (written.card_known === 0) saved.unknownCards += 1;
     }
-    return added;
+    return saved;
   });
 
   const sql = auditStatements(SQLITE_PLACEHOLDER);

@@ -9,6 +9,16 @@ export interface FeedbackRow {
   outcomeTimestamp: string;
 }
 
+/** What one `saveFeedback` did. */
+export interface FeedbackSaved {
+  /** Items new to the store (inserted). */
+  stored: number;
+  /** Items already stored whose comment (`overrideReason.userComment`) changed: the stored comment was replaced. */
+  updated: number;
+  /** Of the items stored or updated, those naming a card absent from `audit_card` at receipt (`card_known = 0`). */
+  unknownCards: number;
+}
+
 import type { AuditCall, AuditExport } from '../audit/types';
 
 /**
@@ -21,8 +31,12 @@ export interface Store {
   rememberJti(issuer: string, jti: string, expiresAt: number): Promise<boolean>;
   /** Deletes replay entries whose token has expired; returns how many. */
   pruneExpired(nowSeconds?: number): Promise<number>;
-  /** Stores feedback idempotently: an item sent twice is stored once. Returns how many were new. */
-  saveFeedback(rows: FeedbackRow[]): Promise<number>;
+  /**
+   * Stores feedback idempotently: an item sent twice is stored once, and one that differs only in its comment
+   * replaces the stored comment (and `received_at`). Each new row records in `card_known` whether `audit_card`
+   * held its card at that moment (the report's join at read time stays the truth: audit rows arrive up to 1 s late).
+   */
+  saveFeedback(rows: FeedbackRow[]): Promise<FeedbackSaved>;
   /** Writes audited hook calls and their cards in one transaction; a row already written is kept once. */
   writeAudit(calls: AuditCall[]): Promise<void>;
   /** Counts audit rows that could not be written (the queue was full, or the store was down). */

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { hookRequest } from '../../fhir-fixtures/build';
 import { api, SERVICE_PATH, testApp } from '../support/app';
+import { TEST_TRUST_FILE } from '../support/keys';
 
 const { app } = testApp();
 
@@ -151,10 +155,14 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
 });
 
 describe('fhirServer scheme', () => {
+  // In production an issuer declares its FHIR servers or opts out of the list (then addresses are guarded).
+  const trust = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'axilla-any-fhir-')), 'trusted-issuers.json');
+  fs.writeFileSync(trust, JSON.stringify(JSON.parse(fs.readFileSync(TEST_TRUST_FILE, 'utf8')).map((e: object) => ({ ...e, anyFhirServer: true }))));
   const production = testApp({
     NODE_ENV: 'production',
     PUBLIC_BASE_URL: 'http://localhost:3000',
     DATABASE_URL: 'sqlite:/tmp/axilla-test.db',
+    CDS_TRUSTED_ISSUERS: trust,
   }).app;
 
   it('refuses http:// for a non-loopback FHIR server in production', async () => {

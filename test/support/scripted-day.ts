@@ -53,7 +53,7 @@ export async function scriptedDay(app: Express, silentApp: Express, auditors: Au
     { card: cardFor(fallback.cards, 'fdg-pet-ct').uuid, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'distant-metastatic-evaluation', display: 'Evaluating for distant metastatic disease (whole-body restaging)' } }, outcomeTimestamp: at },
     { card: '00000000-0000-4000-8000-000000000000', outcome: 'accepted', outcomeTimestamp: at },
   ];
-  await api(app).post(FEEDBACK_PATH).send({ feedback }).expect(200, { received: 6, stored: 6 });
+  await api(app).post(FEEDBACK_PATH).send({ feedback }).expect(200, { received: 6, stored: 6, updated: 0 });
   for (const auditor of auditors) await auditor.close(5000);
 
   return {
