@@ -10,6 +10,8 @@ import { operationOutcome } from './errors';
 import { errorHandler, notFound } from './http/error-handler';
 import { feedbackRoute } from './http/feedback';
 import { governanceRoute } from './http/governance';
+import { metricsRoute } from './http/metrics';
+import { Metrics } from './metrics';
 import { jsonBody } from './http/json-body';
 import { serviceRoute, type HookHandler } from './http/service';
 import type { Knowledge } from './knowledge/knowledge';
@@ -41,9 +43,19 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
   // An API called from other origins (the CDS Hooks sandbox): its responses may be read cross-origin.
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
 
+  // Liveness: the process answers. Readiness: the store answers and the knowledge is loaded (it is, once built).
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', knowledge: knowledge.version });
   });
+  app.get('/readyz', (_req, res) => {
+    const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('store did not answer within 2 s')), 2000).unref());
+    Promise.race([store.migrations(), timeout]).then(
+      () => res.json({ status: 'ready', knowledge: knowledge.version, digest: knowledge.digest, store: store.engine }),
+      () => res.status(503).json(operationOutcome('transient', 'not ready: the store does not answer')),
+    );
+  });
+  const metrics = new Metrics(() => auditor.queue.dropped);
+  if (config.metrics.mode !== 'off') app.get('/metrics', metricsRoute(metrics, config.metrics));
 
   app.use(
     '/cds-services',
@@ -65,7 +77,7 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
   });
   app.use(
     '/cds-services',
-    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds, production: config.nodeEnv === 'production' }, logger),
+    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds, production: config.nodeEnv === 'production' }, logger, (reason) => metrics.jwtRefused(reason)),
   );
   if (security.rateLimitPerMinute) {
     app.use(
@@ -88,7 +100,7 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
 
   app.use('/cds-services', jsonBody(config.bodyLimitBytes));
   app.get('/cds-services', discoveryRoute(knowledge));
-  app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook, auditor));
+  app.post('/cds-services/:id', serviceRoute(knowledge, config, logger, handleHook, auditor, metrics));
   app.post('/cds-services/:id/feedback', feedbackRoute(knowledge, store, logger));
 
   app.use(notFound);

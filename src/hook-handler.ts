@@ -25,6 +25,8 @@ export interface HookEvaluation {
   /** The consult id written onto the orders of this consultation. */
   consultId: string;
   recordSource: 'prefetch' | 'fhir' | 'both' | 'none';
+  /** Prefetch keys read from the EHR's FHIR server. */
+  readFromServer: string[];
   failedReads: string[];
   classify: (resource: unknown) => Classification;
 }
@@ -72,7 +74,7 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     const consultation: Consultation = { consultId: `urn:uuid:${crypto.randomUUID()}`, profile: client.profile };
     const drafts = new Map((request.context.draftOrders.entry ?? []).map((e) => [`${e.resource?.resourceType}/${e.resource?.id}`, e.resource]));
     const selected = request.context.selections.map((ref) => ({ ref, order: drafts.get(ref), classification: classify(drafts.get(ref)) }));
-    const none = { cards: [], orders: [], consultId: consultation.consultId, recordSource: 'none' as const, failedReads: [], classify };
+    const none = { cards: [], orders: [], consultId: consultation.consultId, recordSource: 'none' as const, readFromServer: [], failedReads: [], classify };
     let orders = ratedSelections(request.context, variant, knowledge, classify);
     if (orders.length === 0) return { ...none, outcome: { status: 'no-rated-order' }, systemActions: ratingActions(undefined, selected, knowledge, consultation) };
 
@@ -103,7 +105,7 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
       ...(failures.length ? { failedReads: failures.map((f) => `${f.key}: ${f.reason}`) } : {}),
       recordMs: Date.now() - started,
     });
-    const evaluation: HookEvaluation = { outcome, cards: [], systemActions: [], orders: decision.orders, consultId: consultation.consultId, recordSource, failedReads, classify };
+    const evaluation: HookEvaluation = { outcome, cards: [], systemActions: [], orders: decision.orders, consultId: consultation.consultId, recordSource, readFromServer, failedReads, classify };
     if (outcome.status === 'unreadable') {
       if (client.profile.unreadableRecord === 'info-card') return { ...evaluation, cards: unreadableRecordCards(decision, failedReads, knowledge, consultation) };
       // Which keys failed, never why: the reasons (statuses, reachability) would map the network for the caller. They are in the log.

@@ -42,6 +42,7 @@ export interface Config {
   governance: GovernanceSettings;
   /** Client profiles by name (config/profiles/); each trusted issuer names one, or gets `generic`. */
   profiles: Map<string, ClientProfile>;
+  metrics: MetricsSettings;
 }
 
 /** The audit trail, silent mode and the governance report (issue 9). */
@@ -55,6 +56,12 @@ export interface GovernanceSettings {
   auditFlushMs: number;
   /** Credential for GET /governance (Bearer, or Basic with it as password); undefined: the endpoint answers 404. */
   governanceToken?: string;
+}
+
+/** GET /metrics (Prometheus): off (404), open to any caller (for an internal scraper), or behind its own Bearer token. */
+export interface MetricsSettings {
+  mode: 'off' | 'open' | 'token';
+  token?: string;
 }
 
 export interface SecuritySettings {
@@ -232,6 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     governanceToken,
   };
 
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken && metricsToken.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters (a random secret)');
+  const metricsMode = readChoice(env, 'METRICS', ['off', 'open', 'token'], metricsToken ? 'token' : 'off', problems) as MetricsSettings['mode'];
+  if (metricsMode === 'token' && !metricsToken) problems.push('METRICS=token needs METRICS_TOKEN');
+  const metrics: MetricsSettings = { mode: metricsMode, ...(metricsToken ? { token: metricsToken } : {}) };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     config: {
@@ -248,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
       security,
       governance,
       profiles,
+      metrics,
     },
     warnings,
   };

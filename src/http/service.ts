@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load';
 import type { Auditor } from '../audit/auditor';
+import type { Metrics } from '../metrics';
 import { orderKey } from '../audit/audit-call';
 import type { CdsResponse, HookRequest } from '../cds/types';
 import { DEFAULT_PROFILE, type ClientProfile } from '../config/profiles';
@@ -23,7 +24,7 @@ export type HookHandler = (service: ServiceDefinition, request: HookRequest, log
  * POST /cds-services/{id}: validate, hand to the engine, answer `{cards}` (none when the service is silent
  * at this site), then audit the call: after the answer, never delaying or failing it.
  */
-export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler, auditor: Auditor) {
+export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler, auditor: Auditor, metrics: Metrics) {
   return async function service(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
     const started = process.hrtime.bigint();
     const definition = knowledge.service(req.params.id);
@@ -50,6 +51,8 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       const ms = elapsedMs(started);
       logger.info({ serviceId: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: evaluation.cards.length, ...(silent ? { silent } : {}), ms }, 'hook answered');
       auditor.record({ service: definition, request: parsed, client, evaluation, status: 200, latencyMs: ms, silent });
+      metrics.hookCall(definition.id, evaluation.outcome.status, 200, ms / 1000);
+      metrics.fhirReads(evaluation.readFromServer, evaluation.failedReads);
     } catch (error) {
       const ms = elapsedMs(started);
       // The error handler writes the call's one log line, with these fields.
@@ -57,6 +60,10 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       next(error);
       if (error instanceof UnreadableRecord && request) {
         auditor.record({ service: definition, request, client: verifiedClient(res), evaluation: error.evaluation, status: error.status, latencyMs: ms, silent: auditor.isSilent(definition.id) });
+        metrics.hookCall(definition.id, 'unreadable', error.status, ms / 1000);
+        metrics.fhirReads(error.evaluation.readFromServer, error.evaluation.failedReads);
+      } else {
+        metrics.hookCall(definition.id, 'refused', error instanceof HttpError ? error.status : 500, ms / 1000);
       }
     }
   };

@@ -10,7 +10,7 @@ import { JwtRefused, StoreUnavailable, verifyCdsJwt, type VerifiedClient, type V
  * and the reason, never the token. A token that cannot be checked (replay cache down, or the issuer's
  * JWKS unreachable with no held key for its `kid`) answers 503, which EHRs retry.
  */
-export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, logger: Logger) {
+export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, logger: Logger, onRefused: (reason: string) => void = () => undefined) {
   return async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)\s*$/i.exec(header) : null;
@@ -31,6 +31,7 @@ export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, 
       }
       if (!(error instanceof JwtRefused)) return next(error);
       logger.warn({ issuer: error.issuer, reason: error.reason, path: req.originalUrl.split('?')[0] }, 'JWT refused');
+      onRefused(error.reason);
       unauthorized(res);
     }
   };
