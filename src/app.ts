@@ -16,6 +16,7 @@ import { jsonBody } from './http/json-body';
 import { serviceRoute, type HookHandler } from './http/service';
 import type { Knowledge } from './knowledge/knowledge';
 import { requireCdsClient, verifiedClient } from './security/auth-middleware';
+import { SharedRateLimitStore } from './security/rate-limit-store';
 import { TrustStore } from './security/trust';
 import type { Store } from './store/store';
 
@@ -88,6 +89,10 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
         standardHeaders: 'draft-8',
         legacyHeaders: false,
         keyGenerator: (_req, res) => verifiedClient(res)?.issuer ?? 'unknown',
+        // In the store, so instances sharing PostgreSQL share the limit (SQLite: one instance, same table).
+        store: new SharedRateLimitStore(store),
+        // A store that does not answer must not refuse hook calls: the limit is skipped, the JWT check still runs.
+        passOnStoreError: true,
         handler: (_req, res) => {
           res.status(429).json(operationOutcome('throttled', 'too many requests from this issuer; retry later'));
         },

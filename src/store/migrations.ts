@@ -125,4 +125,11 @@ export const MIGRATIONS: Migration[] = [
     sqlite: 'ALTER TABLE feedback ADD COLUMN card_known INTEGER;',
     postgres: 'ALTER TABLE feedback ADD COLUMN card_known INTEGER;',
   },
+  {
+    version: 5,
+    // Hits per issuer and fixed window, shared by every instance on one PostgreSQL (SQLite serves one instance).
+    name: 'rate limit windows',
+    sqlite: 'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
+    postgres: 'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
+  },
 ];

@@ -50,8 +50,15 @@ export function openSqliteStore(file: string): Store {
   });
   const prune = db.transaction((before: string) => [sql.pruneCalls, sql.pruneCards, sql.pruneDrops, sql.pruneFeedback].reduce((n, statement) => n + db.prepare(statement).run(before).changes, 0));
 
+  const hit = db.prepare('INSERT INTO rate_limit (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits');
+  const pruneWindows = db.prepare('DELETE FROM rate_limit WHERE window_start < ?');
+
   return {
     engine: 'sqlite',
+    async countHit(key, windowStart) {
+      pruneWindows.run(windowStart);
+      return (hit.get(key, windowStart) as { hits: number }).hits;
+    },
     async writeAudit(calls) {
       writeAll(calls);
     },

@@ -49,6 +49,8 @@ export interface Store {
   shownCards(orderHash: string, since: string): Promise<{ contentHash?: string; consultId?: string }[]>;
   /** A named secret kept in the store: the existing one, or `make()`'s value stored on first use (race-safe across instances). */
   secret(name: string, make: () => string): Promise<string>;
+  /** Counts one hit of `key` in the window starting at `windowStart` (epoch ms) and returns the window's hits; older windows are deleted. */
+  countHit(key: string, windowStart: number): Promise<number>;
   /** Applied migration versions, oldest first (for tests and the start-up log). */
   migrations(): Promise<number[]>;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { hookRequest } from '../../fhir-fixtures/build';
+import { openStore } from '../../src/store/open';
+import type { Store } from '../../src/store/store';
 import { api, SERVICE_PATH, testApp } from '../support/app';
+import { describeWithPostgres, freshPostgresDatabase } from '../support/postgres';
 
 const SANDBOX = 'https://sandbox.cds-hooks.org';
 
@@ -58,5 +61,28 @@ describe('rate limiting per issuer', () => {
     for (let i = 0; i < 3; i++) await api(app).get('/cds-services').expect(200);
     const res = await api(app).get('/cds-services').expect(429);
     expect(res.body.resourceType).toBe('OperationOutcome');
+  });
+});
+
+describeWithPostgres('rate limiting across instances sharing PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let stores: Store[];
+  beforeAll(async () => {
+    db = await freshPostgresDatabase();
+    stores = [await openStore(db.url), await openStore(db.url)];
+  });
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await db.drop();
+  });
+
+  it('the limit holds for the pair, not per instance', async () => {
+    const [a, b] = stores.map((store) => testApp({ RATE_LIMIT_PER_MINUTE: '4' }, { store }).app);
+    await api(a).get('/cds-services').expect(200);
+    await api(b).get('/cds-services').expect(200);
+    await api(a).get('/cds-services').expect(200);
+    await api(b).get('/cds-services').expect(200);
+    await api(a).get('/cds-services').expect(429);
+    await api(b).get('/cds-services').expect(429);
   });
 });
