@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     clearInterval(pruner);
     clearInterval(auditPruner);
     server.close(() => {
-      auditor
+      void auditor
         .close(AUDIT_FLUSH_ON_STOP_MS)
         .then(() => logger.info({ written: auditor.queue.written, dropped: auditor.queue.dropped }, 'audit trail flushed'))
         .finally(() => openedStore.close().finally(() => process.exit(0)));

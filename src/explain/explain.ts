@@ -1,7 +1,7 @@
 import type { FhirResource } from 'fhir/r4';
 import { factsMarkdown } from '../cards/facts-markdown';
 import { codingsOf, textOf } from '../facts/fhir-values';
-import type { ClinicalFacts, Fact } from '../facts/types';
+import type { Fact } from '../facts/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import type { Evaluation } from './evaluate';
 
@@ -31,7 +31,7 @@ export function explain(result: Evaluation, knowledge: Knowledge): string {
     for (const ref of fact.evidence) out.push(`      from ${describe(ref, result.resources, knowledge)}`);
   }
   for (const [key, label] of [['recurrence', 'Recurrence signs'], ['otherHistology', 'Histology other than carcinoma'], ['axillarySurgeryBeforeChemotherapy', 'Axillary surgery before chemotherapy']] as const) {
-    const fact = (decision.facts as ClinicalFacts)[key];
+    const fact = (decision.facts)[key];
     if (!fact) continue;
     out.push(`  ${label}: ${fact.detail ?? fact.value}${fact.date ? `, ${fact.date}` : ''}`);
     for (const ref of fact.evidence) out.push(`      from ${describe(ref, result.resources, knowledge)}`);
@@ -85,8 +85,8 @@ function describe(ref: string, resources: Map<string, FhirResource>, knowledge: 
 }
 
 function observationValue(r: Record<string, unknown>): string {
-  const quantity = r.valueQuantity as { value?: unknown; unit?: unknown } | undefined;
-  if (quantity && quantity.value !== undefined) return `${String(quantity.value)} ${String(quantity.unit ?? '')}`.trim();
+  const quantity = r.valueQuantity as { value?: number | string; unit?: string } | undefined;
+  if (quantity && quantity.value !== undefined) return `${quantity.value} ${typeof quantity.unit === 'string' ? quantity.unit : ''}`.trim();
   if (typeof r.valueString === 'string') return r.valueString;
   if (typeof r.valueBoolean === 'boolean') return String(r.valueBoolean);
   const coding = codingsOf(r.valueCodeableConcept)[0];

@@ -56,10 +56,10 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   const doses = [
     ...record.medicationAdministrations
       .filter((a) => statusIn(MA.given, a.status) && (isCytotoxicCoding(medicationCodings(a, record)) || carriesOutChemo([a.request])))
-      .map((a) => ({ resource: a as MedicationAdministration | MedicationDispense, start: doseTime(a), end: doseTime(a) })),
+      .map((a) => ({ resource: a, start: doseTime(a), end: doseTime(a) })),
     ...record.medicationDispenses
       .filter((d) => statusIn(knowledge.statuses.medicationDispense.given, d.status) && (isCytotoxicCoding(medicationCodings(d, record)) || carriesOutChemo(asArray<Reference>(d.authorizingPrescription))))
-      .map((d) => ({ resource: d as MedicationAdministration | MedicationDispense, ...dispenseSpan(d) })),
+      .map((d) => ({ resource: d, ...dispenseSpan(d) })),
   ].filter(current);
   const requests = chemoRequests.filter((r) => statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
   const planned = record.procedures.filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
@@ -166,7 +166,7 @@ function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[
   for (const r of records) {
     const stopped = r.resourceType === 'MedicationRequest' ? statusIn(knowledge.statuses.medicationRequest.stopped, r.status) : statusIn(knowledge.statuses.procedure.stopped, r.status);
     if (!stopped) continue;
-    const concept = r.statusReason as CodeableConcept | undefined;
+    const concept = r.statusReason;
     const meanings = reasons.matchAll(codingsOf(concept)).map((m) => m.meaning);
     const text = textOf(concept).trim();
     if (meanings.includes('progression') || progressionWords.test(text)) progression.push(ref(r));

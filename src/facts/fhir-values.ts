@@ -7,7 +7,7 @@ export interface CodingValue {
 }
 
 /** A FHIR list as an array: EHR data may put an object, a string or nothing where an array belongs. */
-export function asArray<T>(value: T[] | undefined | unknown): T[] {
+export function asArray<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
 
@@ -25,7 +25,10 @@ export function statusIn(codes: readonly string[], status: unknown): boolean {
 export function codingsOf(concept: unknown): CodingValue[] {
   const coding = (concept as { coding?: unknown })?.coding;
   if (!Array.isArray(coding)) return [];
-  return coding.filter((c): c is CodingValue => typeof c?.system === 'string' && typeof c?.code === 'string' && c.code !== '');
+  return coding.filter((c: unknown): c is CodingValue => {
+    const candidate = c as { system?: unknown; code?: unknown } | null;
+    return typeof candidate?.system === 'string' && typeof candidate.code === 'string' && candidate.code !== '';
+  });
 }
 
 export function codingsOfAll(concepts: unknown): CodingValue[] {

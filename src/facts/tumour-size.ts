@@ -43,7 +43,8 @@ export function sizeReadings(observations: Observation[], knowledge: Knowledge):
 function toMm(value: { valueQuantity?: { value?: unknown; code?: unknown; unit?: unknown }; valueString?: unknown }): number | undefined {
   const quantity = value.valueQuantity;
   if (quantity && typeof quantity.value === 'number' && Number.isFinite(quantity.value)) {
-    const factor = TO_MM[String(quantity.code ?? quantity.unit ?? '').toLowerCase()];
+    const unit = typeof quantity.code === 'string' ? quantity.code : typeof quantity.unit === 'string' ? quantity.unit : '';
+    const factor = TO_MM[unit.toLowerCase()];
     return factor === undefined ? undefined : quantity.value * factor;
   }
   const match = typeof value.valueString === 'string' ? SIZE_TEXT.exec(value.valueString) : null;

@@ -101,7 +101,9 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     const rule = classification.procedure ? knowledge.procedure(classification.procedure).notWhenOrderNames : undefined;
     if (!rule) return classification;
     const details = Array.isArray(order.orderDetail) ? order.orderDetail : [];
-    const codings = asCodings([...(Array.isArray(order.code?.coding) ? order.code.coding : []), ...details.flatMap((d: { coding?: unknown }) => (Array.isArray(d?.coding) ? d.coding : []))]);
+    const own: unknown[] = Array.isArray(order.code?.coding) ? (order.code.coding as unknown[]) : [];
+    const detailCodings = details.flatMap((d: { coding?: unknown }): unknown[] => (Array.isArray(d?.coding) ? (d.coding as unknown[]) : []));
+    const codings = asCodings([...own, ...detailCodings]);
     const coded = knowledge.valueSet(rule.valueSet).matchAll(codings).find((m) => rule.meanings.includes(m.meaning));
     if (coded) return { matchedBy: classification.matchedBy, reason: `${classification.reason}, but the order names ${coded.coding.code} (${coded.meaning}): not rated` };
     const notes = Array.isArray(order.note) ? order.note.map((n: { text?: unknown }) => (typeof n?.text === 'string' ? n.text : '')) : [];
@@ -120,5 +122,5 @@ function asCodings(value: unknown): { system: string; code: string }[] {
 
 function bodySiteCodings(bodySite: unknown): unknown[] {
   if (!Array.isArray(bodySite)) return [];
-  return bodySite.flatMap((site: { coding?: unknown }) => (Array.isArray(site?.coding) ? site.coding : []));
+  return bodySite.flatMap((site: { coding?: unknown }): unknown[] => (Array.isArray(site?.coding) ? (site.coding as unknown[]) : []));
 }

@@ -1,4 +1,4 @@
-import type { FhirResource, MedicationAdministration, MedicationDispense, MedicationRequest } from 'fhir/r4';
+import type { FhirResource } from 'fhir/r4';
 import type { HookRequest } from '../cds/types';
 import type { Knowledge } from '../knowledge/knowledge';
 import { prefetchTemplate } from '../knowledge/prefetch';
@@ -88,7 +88,7 @@ function unresolvedMedications(resources: FhirResource[]): string[] {
   const wanted = new Set<string>();
   for (const r of resources) {
     if (r.resourceType !== 'MedicationAdministration' && r.resourceType !== 'MedicationRequest' && r.resourceType !== 'MedicationDispense') continue;
-    const reference = (r as MedicationAdministration | MedicationRequest | MedicationDispense).medicationReference?.reference;
+    const reference = (r).medicationReference?.reference;
     if (typeof reference !== 'string' || reference.startsWith('#')) continue;
     const normalised = medicationRef(reference);
     if (normalised && !held.has(normalised)) wanted.add(normalised);

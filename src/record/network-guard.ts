@@ -42,7 +42,7 @@ function ipv6(address: string): bigint {
 function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const list = addresses as dns.LookupAddress[];
+    const list = addresses;
     if (list.length === 0 || list.some((a) => isForbiddenAddress(a.address))) {
       return callback(Object.assign(new Error(`${hostname} resolves to an address a FHIR read may not reach`), { code: ADDRESS_NOT_ALLOWED }), []);
     }

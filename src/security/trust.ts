@@ -43,7 +43,7 @@ export class TrustStore {
     const { timeoutMs, cooldownMs, maxAgeMs, graceMs = 24 * 3_600_000, logger, now } = options;
     const remote = (issuer: string, url: string) => remoteJwks(url, { issuer, timeoutMs, cooldownMs, refreshMs: maxAgeMs, graceMs, logger, now });
     for (const issuer of issuers) {
-      const keys = issuer.jwks ? createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]) : remote(issuer.iss, issuer.jwksUrl as string);
+      const keys = issuer.jwks ? createLocalJWKSet(issuer.jwks) : remote(issuer.iss, issuer.jwksUrl as string);
       this.byIssuer.set(issuer.iss, {
         issuer,
         algorithms: issuer.algorithms ?? DEFAULT_ALGORITHMS,

@@ -51,7 +51,7 @@ export function rangeBounds(range: { from?: string; to?: string }): [string, str
 
 type Row = Record<string, unknown>;
 const list = (v: unknown): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : []);
-const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined);
 
 /** Rows as either engine returns them, as the report reads them. */
 export function exportRows(rows: { calls: Row[]; cards: Row[]; feedback: Row[]; drops: Row[] }): AuditExport {

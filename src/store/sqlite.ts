@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the methods stay async so that a
+   thrown error becomes a rejected promise, as the PostgreSQL store's do (callers chain .then/.catch). */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

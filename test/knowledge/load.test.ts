@@ -44,7 +44,7 @@ describe('loadKnowledge: the repository knowledge', () => {
     expect(rating('dbt-diagnostic')).toMatchObject({ category: 'usually-not-appropriate' });
     expect(rating('fdg-pet-ct')).toMatchObject({ category: 'usually-not-appropriate', radiation: { adultDose: '10-30 mSv' } });
     for (const r of knowledge.variant('acr-286-v8').ratings) {
-      expect(r.source).toMatch(/seed/);
+      expect(r.source).toMatch(/ACR Appropriateness Criteria Imaging of the Axilla, variant 8/);
       expect(r.reviewStatus.status).toBe('not-checked-against-acr-table');
     }
   });
