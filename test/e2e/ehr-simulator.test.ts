@@ -11,7 +11,7 @@ import type { Bundle, FhirResource, ServiceRequest } from 'fhir/r4';
 import { draftOrder, expectedOutcomes, patientBundle, patientOf, type ExpectedOutcome } from '../../fhir-fixtures/build';
 import { callHook, cardRatings, discover, fillTemplate, pamaRatingOf, runEhr, signerFor, systemActionRatings, type DiscoveredService, type EhrSession, type HookCall } from '../../scripts/ehr/client';
 import { startFhirServer, type RunningFhirServer } from '../../scripts/ehr/fhir-server';
-import { EHR_BEHAVIOURS, PROFILE_NAMES, type ProfileName } from '../../scripts/ehr/profiles';
+import { EHR_BEHAVIOURS, PROFILE_NAMES } from '../../scripts/ehr/profiles';
 import { REPO_ROOT } from '../../src/paths';
 import { testApp } from '../support/app';
 
@@ -164,7 +164,7 @@ describe('every fixture with an expected outcome, under every profile (order-sel
     await pool(fixtures, 6, async (expected) => {
       let problems: string[];
       try {
-        problems = check(await runEhr({ patient: expected.fixture, orders: ORDERS, profile: profile as ProfileName, service: base, accept: 1 }), expected);
+        problems = check(await runEhr({ patient: expected.fixture, orders: ORDERS, profile, service: base, accept: 1 }), expected);
       } catch (error) {
         problems = [(error as Error).message];
       }

@@ -21,20 +21,20 @@ describe.each(expectedOutcomes().map((e) => [e.fixture, e] as const))('evaluate 
     expect(outcome).toMatch(new RegExp(`^\\nOUTCOME\\n  ${expected.outcome.toUpperCase().replace(/-/g, ' ')}`));
     if (expected.outcome === 'does-not-apply') {
       expect(outcome).toContain(`DOES NOT APPLY: ${expected.reason} (rule `);
-      expect(outcome).toMatch(/\n  Rule: \S/);
-      expect(outcome).toMatch(/\n  Source: \S/);
+      expect(outcome).toMatch(/\n {2}Rule: \S/);
+      expect(outcome).toMatch(/\n {2}Source: \S/);
       if (result.decision.outcome.status === 'does-not-apply' && result.decision.outcome.evidence.length > 0) {
         // The resource that decided, described by what it is: its type/id and a code or words.
-        expect(outcome).toMatch(/\n  Because of [A-Za-z]+\/[\w.-]+/);
+        expect(outcome).toMatch(/\n {2}Because of [A-Za-z]+\/[\w.-]+/);
       }
       expect(text).toContain('CARDS (0)');
     }
     if (expected.outcome === 'insufficient-data') for (const m of expected.missing ?? []) expect(outcome).toContain(knowledge().wording.missing[m].long);
-    if (expected.outcome === 'applies') expect(text).toMatch(/CARDS \(2\)\n  \[WARNING\] FDG-PET\/CT: Usually not appropriate/);
+    if (expected.outcome === 'applies') expect(text).toMatch(/CARDS \(2\)\n {2}\[WARNING\] FDG-PET\/CT: Usually not appropriate/);
   });
 
   it('lists every fact with the resources it came from, and no patient name', () => {
-    expect(text).toMatch(/\nFACTS\n  Sex: /);
+    expect(text).toMatch(/\nFACTS\n {2}Sex: /);
     const patient = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as { name?: { family?: string }[] };
     for (const n of patient.name ?? []) if (n.family) expect(text).not.toContain(n.family);
   });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Express } from 'express';
 import type { Auditor } from '../../src/audit/auditor';
 import { loadConfig } from '../../src/config/load';
 import { buildReport } from '../../src/report/build';
@@ -26,7 +25,7 @@ function scriptedDayOn(openTestStore: () => Promise<{ store: Store; done: () => 
     ({ store, done } = await openTestStore());
     const main = testApp(KEY, { store });
     const silent = testApp(SILENT, { store });
-    day = await scriptedDay(main.app as Express, silent.app as Express, [main.auditor, silent.auditor] as Auditor[]);
+    day = await scriptedDay(main.app, silent.app, [main.auditor, silent.auditor] as Auditor[]);
     report = await buildReport({ knowledge: knowledge(), config: loadConfig({ NODE_ENV: 'test', ...SILENT }).config, store, period: {} });
   }, 60_000);
   afterAll(async () => done());

@@ -7,7 +7,7 @@ import { acceptedAudiences } from '../../src/security/audiences';
 import { loadConfig } from '../../src/config/load';
 import { api, SERVICE_PATH, testApp } from '../support/app';
 import { TEST_TRUST_FILE } from '../support/keys';
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies of the service under test */
+ 
 
 const SIGN_PATH = '/cds-services/axilla-imaging-order-sign';
 const PAMA = 'http://fhir.org/argonaut/Extension/';

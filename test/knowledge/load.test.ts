@@ -81,10 +81,10 @@ describe('loadKnowledge refuses a broken file, naming file and field', () => {
     ['a record-status group missing', 'hooks/record-statuses.json', (d: any) => (delete d.procedure, d), 'hooks/record-statuses.json', 'procedure', /required/],
     ['a suggestion of an unknown procedure', 'cards/kinds/usually-not-appropriate-replace.json', (d: any) => ((d.suggestions[0].procedure = 'ct-chest'), d), 'cards/kinds/usually-not-appropriate-replace.json', 'suggestions[0].procedure', /not a key/],
   ])('%s', (_name, file, edit, expectedFile, expectedField, message) => {
-    const error = loadError(brokenCopy(file as string, edit as (d: any) => any));
+    const error = loadError(brokenCopy(file, edit as (d: any) => any));
     expect(error.file).toBe(expectedFile);
-    expect(error.field.startsWith(expectedField as string)).toBe(true);
-    expect(error.message).toMatch(message as RegExp);
+    expect(error.field.startsWith(expectedField)).toBe(true);
+    expect(error.message).toMatch(message);
   });
 
   it('a required value set that is missing', () => {

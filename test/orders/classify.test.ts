@@ -137,12 +137,12 @@ describe('orders as EHRs write them (fhir-fixtures/expected-orders)', () => {
   });
 
   it('a PET/CT naming a non-FDG tracer only in a note is not rated either', () => {
-    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]) as object), note: [{ text: 'Ga-68 DOTATATE PET/CT for neuroendocrine tumour' }] };
+    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }])), note: [{ text: 'Ga-68 DOTATATE PET/CT for neuroendocrine tumour' }] };
     expect(classify(order).procedure).toBeUndefined();
   });
 
   it('a PET/CT that names FDG in words stays FDG-PET/CT', () => {
-    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]) as object), code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }], text: 'PET/CT FDG skull base to mid-thigh' } };
+    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }])), code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }], text: 'PET/CT FDG skull base to mid-thigh' } };
     expect(classify(order).procedure).toBe('fdg-pet-ct');
   });
 });

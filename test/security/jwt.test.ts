@@ -192,7 +192,7 @@ describe('remote key sets', () => {
 
 describe('when the replay cache cannot be reached', () => {
   it('answers 503, never a 500 and never an unchecked call', async () => {
-    const { openSqliteStore } = jest.requireActual('../../src/store/sqlite') as typeof import('../../src/store/sqlite');
+    const { openSqliteStore } = jest.requireActual<typeof import('../../src/store/sqlite')>('../../src/store/sqlite');
     const broken = openSqliteStore(':memory:');
     broken.rememberJti = async () => {
       throw new Error('connection refused');

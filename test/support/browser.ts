@@ -59,7 +59,7 @@ export function describeWithBrowser(name: string, body: () => void): void {
     return;
   }
   if (!executable) {
-    // eslint-disable-next-line no-console
+     
     console.warn(`skipped "${name}": no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)`);
     describe.skip(name, body);
     return;

@@ -36,7 +36,7 @@ export function mockFhirServer(bundle: Bundle, options: MockOptions = {}): { req
       .delay(60_000)
       .reply(function reply(uri) {
         const url = new URL(uri, FHIR_ORIGIN);
-        requests.push({ path: url.pathname.replace('/fhir/R4/', ''), type, query: url.searchParams, authorization: this.req.headers.authorization as string | undefined });
+        requests.push({ path: url.pathname.replace('/fhir/R4/', ''), type, query: url.searchParams, authorization: this.req.headers.authorization });
         return [200, { resourceType: 'Bundle', type: 'searchset', entry: [] }];
       });
   }
@@ -48,7 +48,7 @@ export function mockFhirServer(bundle: Bundle, options: MockOptions = {}): { req
       const url = new URL(uri, FHIR_ORIGIN);
       const path = url.pathname.replace('/fhir/R4/', '');
       const [type, id] = path.split('/');
-      requests.push({ path, type, query: url.searchParams, authorization: this.req.headers.authorization as string | undefined });
+      requests.push({ path, type, query: url.searchParams, authorization: this.req.headers.authorization });
       const failure = options.fail?.[type];
       if (failure) return failed(failure, url);
       if (id) {

@@ -7,7 +7,7 @@ import { FHIR_BASE, mockFhirServer } from './fhir-server';
 
 export const FEEDBACK_PATH = `${SERVICE_PATH}/feedback`;
 const REASONS = 'urn:axilla-cds:CodeSystem:override-reason';
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies of the service under test */
+ 
 
 /**
  * One scripted day of traffic, as EHRs would send it: cards accepted and overridden with each kind of
