@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       void auditor
         .close(AUDIT_FLUSH_ON_STOP_MS)
         .then(() => logger.info({ written: auditor.queue.written, dropped: auditor.queue.dropped }, 'audit trail flushed'))
-        .finally(() => openedStore.close().finally(() => process.exit(0)));
+        .finally(() => openedStore.close().finally(() => logger.flush(() => process.exit(0))));
     });
     server.closeIdleConnections();
   };

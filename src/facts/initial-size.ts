@@ -19,13 +19,13 @@ export function initialSizeFact(ctx: FactContext, dx: CurrentDiagnosis, staging:
   const largeT = tReadings.filter((r) => criteria.qualifyingTCategories.includes(r.value));
   const largeSizes = clinicalSizes.filter((s) => s.longestMm > criteria.minimumLongestDimensionMmExclusive);
   if (largeT.length > 0 || largeSizes.length > 0) {
-    const detail = [...largeT.map((r) => r.label), ...largeSizes.map((s) => `${round(s.longestMm)} mm`)].join(', ');
+    const detail = [...new Set([...largeT.map((r) => r.label), ...largeSizes.map((s) => `${round(s.longestMm)} mm`)])].join(', ');
     const times = [...largeT, ...largeSizes].map((r) => r.time as number);
     return { value: 'greater-than-2cm', date: isoDate(Math.min(...times)), detail, evidence: [...new Set([...largeT, ...largeSizes].map((r) => r.ref))] };
   }
   const smallT = tReadings.filter((r) => criteria.smallTCategories.includes(r.value));
   if (smallT.length > 0 || clinicalSizes.length > 0) {
-    const detail = [...smallT.map((r) => r.label), ...clinicalSizes.map((s) => `${round(s.longestMm)} mm`)].join(', ');
+    const detail = [...new Set([...smallT.map((r) => r.label), ...clinicalSizes.map((s) => `${round(s.longestMm)} mm`)])].join(', ');
     const all = [...smallT, ...clinicalSizes];
     return { value: '2cm-or-less', date: isoDate(Math.max(...all.map((r) => r.time as number))), detail, evidence: [...new Set(all.map((r) => r.ref))] };
   }
