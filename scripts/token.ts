@@ -6,7 +6,11 @@
  *   curl -H "Authorization: Bearer $(npm run -s token)" localhost:3000/cds-services
  *   curl -H "Authorization: Bearer $(npm run -s token -- /cds-services/axilla-imaging-order-select)" ...
  *
- * The audience is PUBLIC_BASE_URL (default http://localhost:$PORT, PORT default 3000) + the path.
+ * The audience is PUBLIC_BASE_URL + the path, and PUBLIC_BASE_URL defaults to http://localhost:$PORT (PORT default 3000),
+ * exactly as the service builds it: give the token the same PORT and PUBLIC_BASE_URL as the service, or it is refused.
+ *
+ *   PORT=4000 npm start
+ *   curl -H "Authorization: Bearer $(PORT=4000 npm run -s token)" localhost:4000/cds-services
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -42,9 +46,13 @@ export async function signDevelopmentToken(options: DevelopmentTokenOptions): Pr
     .sign(key);
 }
 
+/** The `aud` the service expects for `target` (a path, or a whole URL), from PORT and PUBLIC_BASE_URL as src/config reads them. */
+export function developmentAudience(target: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (/^https?:\/\//.test(target)) return target;
+  const base = (env.PUBLIC_BASE_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+  return `${base}${target.startsWith('/') ? '' : '/'}${target}`;
+}
+
 if (require.main === module) {
-  const target = process.argv[2] ?? '/cds-services';
-  const base = (process.env.PUBLIC_BASE_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-  const audience = /^https?:\/\//.test(target) ? target : `${base}${target.startsWith('/') ? '' : '/'}${target}`;
-  developmentToken(audience).then((token) => process.stdout.write(`${token}\n`));
+  developmentToken(developmentAudience(process.argv[2] ?? '/cds-services')).then((token) => process.stdout.write(`${token}\n`));
 }

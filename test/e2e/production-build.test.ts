@@ -6,6 +6,8 @@ import path from 'node:path';
 import { hookRequest } from '../../fhir-fixtures/build';
 import { signDevelopmentToken } from '../../scripts/token';
 import { REPO_ROOT } from '../../src/paths';
+import { ES384_ISSUER, ES384_KID, es384, publicJwk, signToken } from '../support/keys';
+import { POSTGRES_URL, freshPostgresDatabase } from '../support/postgres';
 
 /**
  * The production build exactly as the Dockerfile runs it (keep the two in step), from a clean copy of the repository:
@@ -20,6 +22,7 @@ import { REPO_ROOT } from '../../src/paths';
  */
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const PUBLIC_BASE_URL = 'http://localhost:4558';
+const PRODUCTION_BASE_URL = 'https://cds.example.org';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -47,7 +50,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     execFileSync(command, args, { cwd, env, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`, { cause: error });
   }
   timings[`${command} ${args.join(' ')}`] = Date.now() - started;
 }
@@ -81,6 +84,39 @@ function startService(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: Chi
     child.stderr.on('data', onData);
     child.on('exit', (code) => resolve({ child, exitCode: code ?? -1, output }));
   });
+}
+
+/** The Dockerfile's HEALTHCHECK command (exec form), run here against `port`: its exit code. */
+function dockerHealthcheck(port: number): number {
+  const line = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8').split('\n').find((l) => l.startsWith('HEALTHCHECK '));
+  if (!line) throw new Error('the Dockerfile has no HEALTHCHECK line');
+  const [command, ...args] = JSON.parse(line.slice(line.indexOf(' CMD ') + 5)) as string[];
+  expect(command).toBe('node');
+  try {
+    execFileSync(process.execPath, args, { env: { PATH: process.env.PATH, PORT: String(port) }, timeout: 10_000, stdio: 'pipe' });
+    return 0;
+  } catch (error) {
+    return (error as { status?: number }).status ?? -1;
+  }
+}
+
+/** The settings production requires (as the Dockerfile and compose.yaml set them), with a trust file naming a test EHR. */
+function productionEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  const trustFile = path.join(workDir, 'trusted-issuers.json');
+  fs.writeFileSync(trustFile, JSON.stringify([{ iss: ES384_ISSUER, jwks: { keys: [publicJwk(es384.publicKey, ES384_KID, 'ES384')] }, fhirServers: ['https://fhir.example.org/R4'] }]));
+  return { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', PUBLIC_BASE_URL: PRODUCTION_BASE_URL, CDS_TRUSTED_ISSUERS: trustFile, DATABASE_URL: databaseUrl, AUDIT_HMAC_KEY: 'k'.repeat(40) };
+}
+
+async function discoveryStatus(port: number, token: string): Promise<number> {
+  return (await fetch(`http://127.0.0.1:${port}/cds-services`, { headers: { Authorization: `Bearer ${token}` } })).status;
+}
+
+/** SIGTERM, as `docker stop` sends it: the exit code. */
+async function stopped(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  return exit;
 }
 
 describe('the production build from a clean copy (npm run build; npm ci --omit=dev; node dist/src/main.js)', () => {
@@ -120,9 +156,11 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
   });
 
   it('installs no devDependency, and the compiled service requires only dependencies and Node built-ins', () => {
-    for (const dev of Object.keys(pkg.devDependencies)) {
-      expect({ dev, installed: fs.existsSync(path.join(runtime, 'node_modules', dev, 'package.json')) }).toEqual({ dev, installed: false });
-    }
+    // Every devDependency that no production dependency needs (the lock file marks it "dev") is absent.
+    const lock = JSON.parse(fs.readFileSync(path.join(runtime, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const devOnly = Object.keys(pkg.devDependencies).filter((dev) => lock.packages[`node_modules/${dev}`]?.dev === true);
+    expect(devOnly).toEqual(expect.arrayContaining(['typescript', 'ts-node', 'jest']));
+    expect(devOnly.filter((dev) => fs.existsSync(path.join(runtime, 'node_modules', dev)))).toEqual([]);
     const builtins = new Set(builtinModules);
     const required = requiredPackages(path.join(runtime, 'dist'));
     expect(required.size).toBeGreaterThan(0);
@@ -170,4 +208,47 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 60_000);
+
+  describe('with the production settings', () => {
+    it('runs as the Dockerfile sets it (NODE_ENV=production, SQLite under the data volume), and its HEALTHCHECK passes', async () => {
+      const { child, port, exitCode, output } = await startService(workDir, productionEnv(`sqlite:${path.join(workDir, 'data', 'axilla-cds.db')}`));
+      try {
+        if (exitCode !== undefined || !port) throw new Error(`the production start failed (${exitCode}):\n${output}`);
+        expect(output).not.toMatch(/DEVELOPMENT/);
+        expect(dockerHealthcheck(port)).toBe(0);
+        expect(await discoveryStatus(port, await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } }))).toBe(200);
+        // The development issuer is not trusted in production.
+        expect(await discoveryStatus(port, await signDevelopmentToken({ audience: `${PRODUCTION_BASE_URL}/cds-services` }))).toBe(401);
+        expect(fs.existsSync(path.join(workDir, 'data', 'axilla-cds.db'))).toBe(true);
+        expect(await stopped(child)).toBe(0);
+        expect(dockerHealthcheck(port)).toBe(1);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    }, 60_000);
+
+    const withPostgres = POSTGRES_URL || process.env.CI ? it : it.skip;
+    if (!POSTGRES_URL && !process.env.CI) {
+      console.warn('skipped "two instances on one PostgreSQL": set TEST_POSTGRES_URL (eval "$(bash scripts/dev-postgres.sh)")');
+    }
+    withPostgres('runs two instances on one PostgreSQL as compose.yaml does: both ready, one replay cache', async () => {
+      expect(POSTGRES_URL).toBeDefined();
+      const database = await freshPostgresDatabase();
+      // Started together: the migrations run once, under PostgreSQL's advisory lock.
+      const instances = await Promise.all([startService(workDir, productionEnv(database.url)), startService(workDir, productionEnv(database.url))]);
+      try {
+        for (const { port, exitCode, output } of instances) if (exitCode !== undefined || !port) throw new Error(`the production start failed (${exitCode}):\n${output}`);
+        const [one, two] = instances.map((i) => i.port as number);
+        expect([dockerHealthcheck(one), dockerHealthcheck(two)]).toEqual([0, 0]);
+        const token = await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } });
+        expect(await discoveryStatus(one, token)).toBe(200);
+        // The same JWT at the other instance is a replay: its jti is remembered in the shared store.
+        expect(await discoveryStatus(two, token)).toBe(401);
+        expect(await Promise.all(instances.map((i) => stopped(i.child)))).toEqual([0, 0]);
+      } finally {
+        for (const { child } of instances) if (child.exitCode === null) child.kill('SIGKILL');
+        await database.drop();
+      }
+    }, 60_000);
+  });
 });
