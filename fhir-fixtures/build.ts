@@ -33,11 +33,19 @@ export interface ExpectedOutcome {
 }
 
 export function patientNames(): string[] {
-  return fs.readdirSync(path.join(DIR, 'patients')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+  return fs
+    .readdirSync(path.join(DIR, 'patients'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
 }
 
 export function orderNames(): string[] {
-  return fs.readdirSync(path.join(DIR, 'orders')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+  return fs
+    .readdirSync(path.join(DIR, 'orders'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
 }
 
 export function expectedOutcomes(): ExpectedOutcome[] {

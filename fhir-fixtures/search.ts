@@ -21,9 +21,16 @@ export function readResource(resources: FhirResource[], type: string, id: string
 export function searchBundle(resources: FhirResource[], type: string, url: URL, options: SearchOptions = {}): Bundle {
   const patient = url.searchParams.get('patient');
   const codes = url.searchParams.get('code')?.split(',');
-  let matches = resources.filter((r) => r.resourceType === type && (!patient || JSON.stringify((r as { subject?: unknown }).subject ?? '').includes(`Patient/${patient}`)));
+  let matches = resources.filter(
+    (r) =>
+      r.resourceType === type && (!patient || JSON.stringify((r as { subject?: unknown }).subject ?? '').includes(`Patient/${patient}`)),
+  );
   if (codes) {
-    matches = matches.filter((r) => ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some((c) => codes.includes(`${c.system}|${c.code}`) || codes.includes(c.code ?? '')));
+    matches = matches.filter((r) =>
+      ((r as { code?: { coding?: { system?: string; code?: string }[] } }).code?.coding ?? []).some(
+        (c) => codes.includes(`${c.system}|${c.code}`) || codes.includes(c.code ?? ''),
+      ),
+    );
   }
   const include = url.searchParams.get('_include');
   const included = include && !options.ignoreInclude ? resources.filter((r) => r.resourceType === 'Medication') : [];
@@ -38,7 +45,9 @@ export function searchBundle(resources: FhirResource[], type: string, url: URL, 
     type: 'searchset',
     total: matches.length,
     ...(next ? { link: [{ relation: 'next', url: nextUrl.toString() }] } : {}),
-    entry: [...slice.map((resource) => ({ resource, search: { mode: 'match' as const } })), ...(page === 1 ? included.map((resource) => ({ resource, search: { mode: 'include' as const } })) : [])],
+    entry: [
+      ...slice.map((resource) => ({ resource, search: { mode: 'match' as const } })),
+      ...(page === 1 ? included.map((resource) => ({ resource, search: { mode: 'include' as const } })) : []),
+    ],
   };
 }
-

@@ -23,7 +23,19 @@ import path from 'node:path';
 import { hookRequest } from '../fhir-fixtures/build';
 import { fixedRate, percentiles, post, saturate, sequential, type RateResult, type SaturationResult, type Target } from './bench/load';
 import { startPostgres } from './bench/postgres';
-import { cleanUpNow, logTails, memory, onExit, resetPeak, rssSampler, sleep, startListening, startService, stop, type Service } from './bench/proc';
+import {
+  cleanUpNow,
+  logTails,
+  memory,
+  onExit,
+  resetPeak,
+  rssSampler,
+  sleep,
+  startListening,
+  startService,
+  stop,
+  type Service,
+} from './bench/proc';
 import { summariseProfile, type ProfileSummary } from './bench/profile';
 import { signToken, TokenPool, trustEntries, type Alg } from './bench/tokens';
 
@@ -107,29 +119,46 @@ async function main(): Promise<void> {
   progress(`temp dir ${tmp}`);
 
   // The FHIR stub first: the trust file names its bases.
-  const stub = await startListening('fhir-stub', [TS_NODE, '--transpile-only', 'scripts/fhir-stub.ts', 'pos-mcode'], childEnv({ NODE_ENV: 'production' }), tmp, ROOT);
+  const stub = await startListening(
+    'fhir-stub',
+    [TS_NODE, '--transpile-only', 'scripts/fhir-stub.ts', 'pos-mcode'],
+    childEnv({ NODE_ENV: 'production' }),
+    tmp,
+    ROOT,
+  );
   const stubOrigin = `http://127.0.0.1:${stub.port}`;
   const slowBase = `${stubOrigin}/bench/delay=${FALLBACK_DELAY_MS}/fhir/R4`;
-  const growthBase = (g: (typeof GROWTH)[number]) => `${stubOrigin}/bench/page=${GROWTH_PAGE},obs=${g.observations}${g.medicationAdministrations ? `,ma=${g.medicationAdministrations}` : ''}/fhir/R4`;
+  const growthBase = (g: (typeof GROWTH)[number]) =>
+    `${stubOrigin}/bench/page=${GROWTH_PAGE},obs=${g.observations}${g.medicationAdministrations ? `,ma=${g.medicationAdministrations}` : ''}/fhir/R4`;
   const fhirServers = [`${stubOrigin}/fhir/R4`, slowBase, ...GROWTH.map(growthBase)];
   const trustFile = path.join(tmp, 'trusted-issuers.json');
   fs.writeFileSync(trustFile, JSON.stringify(trustEntries(fhirServers), null, 2));
 
   const bare = await startListening(
     'bare-express',
-    ['-e', `const express = require('express');
+    [
+      '-e',
+      `const express = require('express');
 const app = express();
 app.disable('x-powered-by'); app.set('etag', false);
 app.use(express.json({ limit: '5mb' }));
 app.post('/bare', (req, res) => res.json({ cards: [], received: Object.keys(req.body).length }));
-const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'listening', port: server.address().port })));`],
+const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'listening', port: server.address().port })));`,
+    ],
     childEnv({ NODE_ENV: 'production' }),
     tmp,
     ROOT,
   );
 
   const serviceEnv = (databaseUrl: string) =>
-    childEnv({ NODE_ENV: 'production', PUBLIC_BASE_URL, DATABASE_URL: databaseUrl, CDS_TRUSTED_ISSUERS: trustFile, LOG_LEVEL: 'info', FHIR_MAX_PAGES: String(MAX_PAGES) });
+    childEnv({
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL,
+      DATABASE_URL: databaseUrl,
+      CDS_TRUSTED_ISSUERS: trustFile,
+      LOG_LEVEL: 'info',
+      FHIR_MAX_PAGES: String(MAX_PAGES),
+    });
   const sqliteUrl = `sqlite:${path.join(tmp, 'store', 'axilla-cds.db')}`;
 
   // Start-up: three starts on the same SQLite file (the first creates it and runs the migrations); the third stays up.
@@ -152,21 +181,40 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   const request = hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] });
   const prefetchBody = JSON.stringify(request);
   const withoutPrefetch = (base: string) =>
-    JSON.stringify({ ...request, prefetch: undefined, fhirServer: base, fhirAuthorization: { access_token: 'bench-fhir-access-token', token_type: 'Bearer', expires_in: 3600, scope: 'patient/*.read', subject: 'axilla-cds' } });
+    JSON.stringify({
+      ...request,
+      prefetch: undefined,
+      fhirServer: base,
+      fhirAuthorization: {
+        access_token: 'bench-fhir-access-token',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'patient/*.read',
+        subject: 'axilla-cds',
+      },
+    });
   const serviceUrl = (s: { port: number }) => `http://127.0.0.1:${s.port}${SERVICE_PATH}`;
   const withToken = (pool: TokenPool) => () => ({ authorization: `Bearer ${pool.take()}` });
   const once = (alg: Alg) => () => ({ authorization: `Bearer ${signToken(alg, AUDIENCE)}` });
 
   const expected = signatureOf(await post({ url: serviceUrl(main), body: prefetchBody, headers: once('RS384') }));
-  if (expected.status !== 200 || expected.cards.length === 0) throw new Error(`order-select with prefetch answered ${expected.status}: ${expected.cards.join('; ')}`);
+  if (expected.status !== 200 || expected.cards.length === 0)
+    throw new Error(`order-select with prefetch answered ${expected.status}: ${expected.cards.join('; ')}`);
   const checks: [string, string][] = [
     ['ES384 token', prefetchBody],
     [`no prefetch, reads ${FALLBACK_DELAY_MS} ms each`, withoutPrefetch(slowBase)],
-    ...GROWTH.map((g) => [`${g.observations} Observations, ${g.medicationAdministrations} administrations, pages of ${GROWTH_PAGE}`, withoutPrefetch(growthBase(g))] as [string, string]),
+    ...GROWTH.map(
+      (g) =>
+        [
+          `${g.observations} Observations, ${g.medicationAdministrations} administrations, pages of ${GROWTH_PAGE}`,
+          withoutPrefetch(growthBase(g)),
+        ] as [string, string],
+    ),
   ];
   for (const [what, body] of checks) {
     const got = signatureOf(await post({ url: serviceUrl(main), body, headers: once(what === 'ES384 token' ? 'ES384' : 'RS384') }));
-    if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${what}: the service answered ${got.status} with [${got.cards.join('; ')}], not [${expected.cards.join('; ')}]`);
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      throw new Error(`${what}: the service answered ${got.status} with [${got.cards.join('; ')}], not [${expected.cards.join('; ')}]`);
   }
   progress(`every request gives the same ${expected.cards.length} card(s): ${expected.cards.join('; ')}`);
 
@@ -195,8 +243,14 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   const run: ServiceRun = { rs: await runService('RS384', serviceUrl(main)), es: await runService('ES384', serviceUrl(main)) };
 
   // Without prefetch: every key read from the stub, each read 20 ms late.
-  progress(`no prefetch, the stub adding ${FALLBACK_DELAY_MS} ms to each read: one read alone, then ${FALLBACK_RATE} req/s for ${RATE_SECONDS} s`);
-  const oneRead = await sequential({ url: `${slowBase}/Observation?patient=pos-mcode`, body: '', headers: () => ({ authorization: 'Bearer bench-fhir-access-token' }) }, 30, 20);
+  progress(
+    `no prefetch, the stub adding ${FALLBACK_DELAY_MS} ms to each read: one read alone, then ${FALLBACK_RATE} req/s for ${RATE_SECONDS} s`,
+  );
+  const oneRead = await sequential(
+    { url: `${slowBase}/Observation?patient=pos-mcode`, body: '', headers: () => ({ authorization: 'Bearer bench-fhir-access-token' }) },
+    30,
+    20,
+  );
   const fallbackPool = new TokenPool('RS384', AUDIENCE).fill(Math.ceil(FALLBACK_RATE * RATE_SECONDS) + 200);
   const fallbackTarget: Target = { url: serviceUrl(main), body: withoutPrefetch(slowBase), headers: withToken(fallbackPool) };
   await sequential(fallbackTarget, 20, 10);
@@ -206,9 +260,19 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   const peakBeforeGrowth = memory(main.pid)?.peakMb ?? NaN;
   const peakReset = resetPeak(main.pid);
   const sampler = rssSampler(main.pid);
-  const growth: { observations: number; medicationAdministrations: number; p50: number; p99: number; calls: number; non2xx: number; answerBytes: number }[] = [];
+  const growth: {
+    observations: number;
+    medicationAdministrations: number;
+    p50: number;
+    p99: number;
+    calls: number;
+    non2xx: number;
+    answerBytes: number;
+  }[] = [];
   for (const g of GROWTH) {
-    progress(`record of ${g.observations} Observations${g.medicationAdministrations ? ` and ${g.medicationAdministrations} MedicationAdministrations` : ''}: ${GROWTH_CALLS} calls one after another`);
+    progress(
+      `record of ${g.observations} Observations${g.medicationAdministrations ? ` and ${g.medicationAdministrations} MedicationAdministrations` : ''}: ${GROWTH_CALLS} calls one after another`,
+    );
     const pool = new TokenPool('RS384', AUDIENCE).fill(GROWTH_CALLS + 10);
     const r = await sequential({ url: serviceUrl(main), body: withoutPrefetch(growthBase(g)), headers: withToken(pool) }, GROWTH_CALLS, 45);
     growth.push({ ...g, p50: r.p50, p99: r.p99, calls: r.count, non2xx: r.non2xx, answerBytes: r.bytes });
@@ -228,7 +292,8 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   }, sampleEvery * 1000);
   const soak = await fixedRate({ url: serviceUrl(main), body: prefetchBody, headers: withToken(soakPool) }, RATE, SOAK_S);
   clearInterval(soakTimer);
-  if (soakRss.length === 0 || soakRss[soakRss.length - 1].atS < SOAK_S - 1) soakRss.push({ atS: Math.round((Date.now() - soakStart) / 1000), rssMb: memory(main.pid)?.rssMb ?? NaN });
+  if (soakRss.length === 0 || soakRss[soakRss.length - 1].atS < SOAK_S - 1)
+    soakRss.push({ atS: Math.round((Date.now() - soakStart) / 1000), rssMb: memory(main.pid)?.rssMb ?? NaN });
   await sleep(2000);
   const after = memory(main.pid);
   const peakRss = Math.max(peakBeforeGrowth, after?.peakMb ?? 0, longRecordRss);
@@ -240,7 +305,14 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   if (PROFILE) {
     const dir = path.join(tmp, 'cpu-profile');
     progress(`profile: node --cpu-prof, order-select with prefetch (RS384) at saturation for ${SECONDS} s`);
-    const profiled = await startService('service-profiled', MAIN_JS, serviceEnv(`sqlite:${path.join(tmp, 'store', 'profiled.db')}`), tmp, ROOT, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const profiled = await startService(
+      'service-profiled',
+      MAIN_JS,
+      serviceEnv(`sqlite:${path.join(tmp, 'store', 'profiled.db')}`),
+      tmp,
+      ROOT,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    );
     const pool = new TokenPool('RS384', AUDIENCE).fill(Math.ceil(run.rs.saturation.rps * 1.2 * (SECONDS + 2)) + 2000);
     const target: Target = { url: serviceUrl(profiled), body: prefetchBody, headers: withToken(pool) };
     await saturate(target, CONNECTIONS, 2);
@@ -252,7 +324,17 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   }
 
   // Scale-out: two instances sharing one PostgreSQL.
-  let scaleOut: { rps: number; rpsOne: number; perInstance: number[]; non2xx: number; replaysAccepted: number; acceptedOnce: number; refusedBoth: number; tokens: number; postgres: string } | null = null;
+  let scaleOut: {
+    rps: number;
+    rpsOne: number;
+    perInstance: number[];
+    non2xx: number;
+    replaysAccepted: number;
+    acceptedOnce: number;
+    refusedBoth: number;
+    tokens: number;
+    postgres: string;
+  } | null = null;
   let scaleOutNote = '';
   progress('scale-out: PostgreSQL');
   const pg = await startPostgres();
@@ -263,7 +345,9 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
     try {
       const a = await startService('service-pg-a', MAIN_JS, serviceEnv(pg.url), tmp, ROOT);
       const b = await startService('service-pg-b', MAIN_JS, serviceEnv(pg.url), tmp, ROOT);
-      progress(`scale-out: two instances on ${pg.source}: warm-up, one alone and both at saturation for ${SECONDS} s each, then ${REPLAY_TOKENS} tokens sent to both at once`);
+      progress(
+        `scale-out: two instances on ${pg.source}: warm-up, one alone and both at saturation for ${SECONDS} s each, then ${REPLAY_TOKENS} tokens sent to both at once`,
+      );
       const pool = new TokenPool('RS384', AUDIENCE).fill(Math.ceil(run.rs.saturation.rps * 2 * (SECONDS + 2)) + 4000);
       const target = (s: Service): Target => ({ url: serviceUrl(s), body: prefetchBody, headers: withToken(pool) });
       await Promise.all([saturate(target(a), CONNECTIONS, 2), saturate(target(b), CONNECTIONS, 2)]);
@@ -278,7 +362,13 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
       const replayTokens = Array.from({ length: REPLAY_TOKENS }, () => signToken('RS384', AUDIENCE));
       for (let i = 0; i < replayTokens.length; i += 20) {
         const wave = await Promise.all(
-          replayTokens.slice(i, i + 20).map((token) => Promise.all([a, b].map((s) => post({ url: serviceUrl(s), body: prefetchBody, headers: () => ({ authorization: `Bearer ${token}` }) })))),
+          replayTokens
+            .slice(i, i + 20)
+            .map((token) =>
+              Promise.all(
+                [a, b].map((s) => post({ url: serviceUrl(s), body: prefetchBody, headers: () => ({ authorization: `Bearer ${token}` }) })),
+              ),
+            ),
         );
         for (const answers of wave) {
           const ok = answers.filter((x) => x.status === 200).length;
@@ -315,10 +405,34 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   const es = run.es;
   const results = {
     when: new Date(startedAt).toISOString(),
-    machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', memoryMb: Math.round(os.totalmem() / 2 ** 20) },
-    settings: { seconds: SECONDS, rateSeconds: RATE_SECONDS, rate: RATE, fallbackRate: FALLBACK_RATE, connections: CONNECTIONS, soakSeconds: SOAK_S, growthCalls: GROWTH_CALLS, fhirMaxPages: MAX_PAGES, stubPageSize: GROWTH_PAGE, fallbackDelayMs: FALLBACK_DELAY_MS },
+    machine: {
+      node: process.version,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? '',
+      memoryMb: Math.round(os.totalmem() / 2 ** 20),
+    },
+    settings: {
+      seconds: SECONDS,
+      rateSeconds: RATE_SECONDS,
+      rate: RATE,
+      fallbackRate: FALLBACK_RATE,
+      connections: CONNECTIONS,
+      soakSeconds: SOAK_S,
+      growthCalls: GROWTH_CALLS,
+      fhirMaxPages: MAX_PAGES,
+      stubPageSize: GROWTH_PAGE,
+      fallbackDelayMs: FALLBACK_DELAY_MS,
+    },
     cards: expected.cards,
-    baseline: { rps: round(baselineSaturation.rps, 0), p50_ms_at_200rps: round(baselineFixed.p50, 2), p99_ms_at_200rps: round(baselineFixed.p99, 2), generator_late_p99_ms: round(baselineFixed.lateP99, 2), saturation_p50_ms: baselineSaturation.p50, saturation_p99_ms: baselineSaturation.p99, non2xx: baselineFixed.non2xx + baselineSaturation.non2xx },
+    baseline: {
+      rps: round(baselineSaturation.rps, 0),
+      p50_ms_at_200rps: round(baselineFixed.p50, 2),
+      p99_ms_at_200rps: round(baselineFixed.p99, 2),
+      generator_late_p99_ms: round(baselineFixed.lateP99, 2),
+      saturation_p50_ms: baselineSaturation.p50,
+      saturation_p99_ms: baselineSaturation.p99,
+      non2xx: baselineFixed.non2xx + baselineSaturation.non2xx,
+    },
     prefetch: {
       rps: round(rs.saturation.rps, 0),
       ratio_to_baseline: round(rs.saturation.rps / baselineSaturation.rps, 3),
@@ -343,10 +457,40 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
         tokens_signed_during_load: es.signedDuringLoad,
       },
     },
-    fallback: { read_ms: round(oneRead.p50, 2), rate: FALLBACK_RATE, p50_ms: round(fallback.p50, 2), p99_ms: round(fallback.p99, 2), non2xx: fallback.non2xx, errors: fallback.errors + fallback.skipped },
-    growth: growth.map((g) => ({ observations: g.observations, medicationAdministrations: g.medicationAdministrations, p50_ms: round(g.p50, 2), p99_ms: round(g.p99, 2), calls: g.calls, non2xx: g.non2xx, answer_bytes: g.answerBytes })),
-    longRecord: { rss_mb: round(longRecordRss, 1), peak_rss_mb_before: round(peakBeforeGrowth, 1), measured: peakReset ? 'VmHWM reset before the growing records, and VmRSS sampled every 100 ms' : 'VmRSS sampled every 100 ms' },
-    soak: { seconds: SOAK_S, rate: RATE, rss_mb_first: round(soakFirst, 1), rss_mb_last: round(soakLast, 1), growth_percent: round(100 * soakGrowth, 1), rss_mb: soakRss.map((s) => ({ at_s: s.atS, rss_mb: round(s.rssMb, 1) })), p50_ms: round(soak.p50, 2), p99_ms: round(soak.p99, 2), non2xx: soak.non2xx, errors: soak.errors + soak.skipped },
+    fallback: {
+      read_ms: round(oneRead.p50, 2),
+      rate: FALLBACK_RATE,
+      p50_ms: round(fallback.p50, 2),
+      p99_ms: round(fallback.p99, 2),
+      non2xx: fallback.non2xx,
+      errors: fallback.errors + fallback.skipped,
+    },
+    growth: growth.map((g) => ({
+      observations: g.observations,
+      medicationAdministrations: g.medicationAdministrations,
+      p50_ms: round(g.p50, 2),
+      p99_ms: round(g.p99, 2),
+      calls: g.calls,
+      non2xx: g.non2xx,
+      answer_bytes: g.answerBytes,
+    })),
+    longRecord: {
+      rss_mb: round(longRecordRss, 1),
+      peak_rss_mb_before: round(peakBeforeGrowth, 1),
+      measured: peakReset ? 'VmHWM reset before the growing records, and VmRSS sampled every 100 ms' : 'VmRSS sampled every 100 ms',
+    },
+    soak: {
+      seconds: SOAK_S,
+      rate: RATE,
+      rss_mb_first: round(soakFirst, 1),
+      rss_mb_last: round(soakLast, 1),
+      growth_percent: round(100 * soakGrowth, 1),
+      rss_mb: soakRss.map((s) => ({ at_s: s.atS, rss_mb: round(s.rssMb, 1) })),
+      p50_ms: round(soak.p50, 2),
+      p99_ms: round(soak.p99, 2),
+      non2xx: soak.non2xx,
+      errors: soak.errors + soak.skipped,
+    },
     startup_ms: round(startupMs, 0),
     startup_runs_ms: startups.map((s) => round(s, 0)),
     startup_ready_path: readyPath,
@@ -355,25 +499,77 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
     peak_rss_mb: round(peakRss, 1),
     service_exit_code: exitCode,
     scaleOut: scaleOut
-      ? { rps: round(scaleOut.rps, 0), rps_one_instance: round(scaleOut.rpsOne, 0), rps_per_instance: scaleOut.perInstance.map((r) => round(r, 0)), non2xx: scaleOut.non2xx, replaysAccepted: scaleOut.replaysAccepted, replay_tokens: scaleOut.tokens, accepted_once: scaleOut.acceptedOnce, refused_both: scaleOut.refusedBoth, postgres: scaleOut.postgres }
+      ? {
+          rps: round(scaleOut.rps, 0),
+          rps_one_instance: round(scaleOut.rpsOne, 0),
+          rps_per_instance: scaleOut.perInstance.map((r) => round(r, 0)),
+          non2xx: scaleOut.non2xx,
+          replaysAccepted: scaleOut.replaysAccepted,
+          replay_tokens: scaleOut.tokens,
+          accepted_once: scaleOut.acceptedOnce,
+          refused_both: scaleOut.refusedBoth,
+          postgres: scaleOut.postgres,
+        }
       : null,
     ...(scaleOut ? {} : { scaleOut_skipped: scaleOutNote }),
-    profile: profile ? { rps_while_profiled: round(profile.rps, 0), busy_ms: round(profile.totalMs - profile.idleMs, 0), idle_ms: round(profile.idleMs, 0), top: profile.top.map((t) => ({ function: t.name, where: t.where, self_ms: round(t.selfMs, 1), percent: round(t.percent, 1) })) } : null,
+    profile: profile
+      ? {
+          rps_while_profiled: round(profile.rps, 0),
+          busy_ms: round(profile.totalMs - profile.idleMs, 0),
+          idle_ms: round(profile.idleMs, 0),
+          top: profile.top.map((t) => ({ function: t.name, where: t.where, self_ms: round(t.selfMs, 1), percent: round(t.percent, 1) })),
+        }
+      : null,
     targets: [] as { target: string; figure: string; pass: boolean }[],
     duration_s: 0,
   };
 
   const targets: { measure: string; target: string; figure: string; pass: boolean }[] = [
-    { measure: 'saturation, RS384 prefetch', target: '>= 1/3 of baseline', figure: `${results.prefetch.ratio_to_baseline}x`, pass: rs.saturation.rps >= baselineSaturation.rps / 3 },
-    { measure: `p50 at ${RATE} req/s, RS384`, target: 'within 3 ms of baseline', figure: `+${(rs.fixed.p50 - baselineFixed.p50).toFixed(2)} ms`, pass: rs.fixed.p50 - baselineFixed.p50 <= 3 },
-    { measure: `p99 at ${RATE} req/s, RS384`, target: '<= 1.5x baseline p99', figure: `${(rs.fixed.p99 / baselineFixed.p99).toFixed(2)}x`, pass: rs.fixed.p99 <= 1.5 * baselineFixed.p99 },
-    { measure: 'non-2xx with prefetch (RS384 + ES384)', target: '0', figure: String(results.prefetch.non2xx + results.prefetch.es384.non2xx), pass: results.prefetch.non2xx + results.prefetch.es384.non2xx === 0 },
-    { measure: 'fallback p50', target: '< 2 x read + prefetch p50', figure: `${fallback.p50.toFixed(1)} < ${(2 * oneRead.p50 + rs.fixed.p50).toFixed(1)} ms`, pass: fallback.p50 < 2 * oneRead.p50 + rs.fixed.p50 },
-    { measure: `${top.observations}-Observation p50`, target: '< 10x the 10-Observation p50', figure: `${(top.p50 / small.p50).toFixed(1)}x`, pass: top.p50 < 10 * small.p50 },
+    {
+      measure: 'saturation, RS384 prefetch',
+      target: '>= 1/3 of baseline',
+      figure: `${results.prefetch.ratio_to_baseline}x`,
+      pass: rs.saturation.rps >= baselineSaturation.rps / 3,
+    },
+    {
+      measure: `p50 at ${RATE} req/s, RS384`,
+      target: 'within 3 ms of baseline',
+      figure: `+${(rs.fixed.p50 - baselineFixed.p50).toFixed(2)} ms`,
+      pass: rs.fixed.p50 - baselineFixed.p50 <= 3,
+    },
+    {
+      measure: `p99 at ${RATE} req/s, RS384`,
+      target: '<= 1.5x baseline p99',
+      figure: `${(rs.fixed.p99 / baselineFixed.p99).toFixed(2)}x`,
+      pass: rs.fixed.p99 <= 1.5 * baselineFixed.p99,
+    },
+    {
+      measure: 'non-2xx with prefetch (RS384 + ES384)',
+      target: '0',
+      figure: String(results.prefetch.non2xx + results.prefetch.es384.non2xx),
+      pass: results.prefetch.non2xx + results.prefetch.es384.non2xx === 0,
+    },
+    {
+      measure: 'fallback p50',
+      target: '< 2 x read + prefetch p50',
+      figure: `${fallback.p50.toFixed(1)} < ${(2 * oneRead.p50 + rs.fixed.p50).toFixed(1)} ms`,
+      pass: fallback.p50 < 2 * oneRead.p50 + rs.fixed.p50,
+    },
+    {
+      measure: `${top.observations}-Observation p50`,
+      target: '< 10x the 10-Observation p50',
+      figure: `${(top.p50 / small.p50).toFixed(1)}x`,
+      pass: top.p50 < 10 * small.p50,
+    },
     { measure: 'peak RSS of the service', target: '< 200 MB', figure: `${peakRss.toFixed(0)} MB`, pass: peakRss < 200 },
     { measure: 'soak RSS growth', target: '< 10%', figure: `${(100 * soakGrowth).toFixed(1)}%`, pass: soakGrowth < 0.1 },
     { measure: 'start-up', target: '< 2 s', figure: `${startupMs.toFixed(0)} ms`, pass: startupMs < 2000 },
-    { measure: 'replays accepted by two instances', target: '0', figure: scaleOut ? String(scaleOut.replaysAccepted) : 'skipped', pass: scaleOut ? scaleOut.replaysAccepted === 0 : false },
+    {
+      measure: 'replays accepted by two instances',
+      target: '0',
+      figure: scaleOut ? String(scaleOut.replaysAccepted) : 'skipped',
+      pass: scaleOut ? scaleOut.replaysAccepted === 0 : false,
+    },
   ];
   results.targets = targets.map((t) => ({ target: `${t.measure}: ${t.target}`, figure: t.figure, pass: t.pass }));
   results.duration_s = Math.round((Date.now() - startedAt) / 1000);
@@ -386,7 +582,11 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   const rps = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
   row('Baseline: bare Express 5, parses the same body', rps(baselineSaturation.rps));
   row(`  at ${RATE} req/s: p50 / p99`, `${ms(baselineFixed.p50)} / ${ms(baselineFixed.p99)}`);
-  row('order-select, complete prefetch, RS384 JWT', `${rps(rs.saturation.rps)} (${results.prefetch.ratio_to_baseline}x baseline)`, ...check(0));
+  row(
+    'order-select, complete prefetch, RS384 JWT',
+    `${rps(rs.saturation.rps)} (${results.prefetch.ratio_to_baseline}x baseline)`,
+    ...check(0),
+  );
   row(`  at ${RATE} req/s: p50 / p99`, `${ms(rs.fixed.p50)} / ${ms(rs.fixed.p99)}`);
   row('  p50 above baseline', `+${ms(rs.fixed.p50 - baselineFixed.p50)}`, ...check(1));
   row('  p99 against baseline', `${(rs.fixed.p99 / baselineFixed.p99).toFixed(2)}x`, ...check(2));
@@ -399,26 +599,56 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   row(`  order-select at ${FALLBACK_RATE} req/s: p50 / p99`, `${ms(fallback.p50)} / ${ms(fallback.p99)}`, ...check(4));
   for (const g of growth) {
     const isTop = g === top;
-    row(`Record of ${g.observations} Obs${g.medicationAdministrations ? ` + ${g.medicationAdministrations} MedAdmin` : ''} (pages of ${GROWTH_PAGE}): p50 / p99`, `${ms(g.p50)} / ${ms(g.p99)}${isTop ? ` (${(g.p50 / small.p50).toFixed(1)}x)` : ''}`, ...(isTop ? check(5) : (['', ''] as const)));
+    row(
+      `Record of ${g.observations} Obs${g.medicationAdministrations ? ` + ${g.medicationAdministrations} MedAdmin` : ''} (pages of ${GROWTH_PAGE}): p50 / p99`,
+      `${ms(g.p50)} / ${ms(g.p99)}${isTop ? ` (${(g.p50 / small.p50).toFixed(1)}x)` : ''}`,
+      ...(isTop ? check(5) : (['', ''] as const)),
+    );
   }
   row('  service peak RSS during the growing records', `${longRecordRss.toFixed(0)} MB`);
-  row(`Soak ${SOAK_S} s at ${RATE} req/s: RSS (MB) at ${soakRss.map((s) => `${s.atS}s`).join(', ')}`, soakRss.map((s) => s.rssMb.toFixed(0)).join(', '), ...check(7));
+  row(
+    `Soak ${SOAK_S} s at ${RATE} req/s: RSS (MB) at ${soakRss.map((s) => `${s.atS}s`).join(', ')}`,
+    soakRss.map((s) => s.rssMb.toFixed(0)).join(', '),
+    ...check(7),
+  );
   row('  soak p50 / p99, non-2xx', `${ms(soak.p50)} / ${ms(soak.p99)}, ${soak.non2xx}`);
-  row('Service RSS at start / after the runs / peak (VmHWM)', `${rssAtStart.toFixed(0)} MB / ${(after?.rssMb ?? NaN).toFixed(0)} MB / ${peakRss.toFixed(0)} MB`, ...check(6));
-  row(`Start-up to the first 200 on GET ${readyPath} (median of 3)`, `${startupMs.toFixed(0)} ms (${startups.map((s) => s.toFixed(0)).join(', ')})`, ...check(8));
+  row(
+    'Service RSS at start / after the runs / peak (VmHWM)',
+    `${rssAtStart.toFixed(0)} MB / ${(after?.rssMb ?? NaN).toFixed(0)} MB / ${peakRss.toFixed(0)} MB`,
+    ...check(6),
+  );
+  row(
+    `Start-up to the first 200 on GET ${readyPath} (median of 3)`,
+    `${startupMs.toFixed(0)} ms (${startups.map((s) => s.toFixed(0)).join(', ')})`,
+    ...check(8),
+  );
   if (scaleOut) {
     row('Scale-out, 2 instances + PostgreSQL: throughput', `${rps(scaleOut.rps)} (one alone: ${rps(scaleOut.rpsOne)})`);
-    row(`  same token to both at once (${REPLAY_TOKENS} tokens): accepted twice`, `${scaleOut.replaysAccepted} (once: ${scaleOut.acceptedOnce}, neither: ${scaleOut.refusedBoth})`, ...check(9));
+    row(
+      `  same token to both at once (${REPLAY_TOKENS} tokens): accepted twice`,
+      `${scaleOut.replaysAccepted} (once: ${scaleOut.acceptedOnce}, neither: ${scaleOut.refusedBoth})`,
+      ...check(9),
+    );
   } else {
     row('Scale-out, 2 instances + PostgreSQL', `skipped: ${scaleOutNote}`, ...check(9));
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['Measure', 'Figure', 'Target', ''][i].length));
-  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   out.push('');
-  out.push(`axilla-cds bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), shared by the service, the stub and the load`);
-  out.push(`service: node dist/src/main.js, NODE_ENV=production, JWT verified (bench trust file), SQLite in a temp dir, audit on, FHIR_MAX_PAGES=${MAX_PAGES}; pos-mcode + fdg-pet-ct (${expected.cards.length} card), body ${prefetchBody.length} bytes`);
-  out.push(`saturation: autocannon, ${CONNECTIONS} connections, ${SECONDS} s; fixed rate: evenly spaced, open loop, ${RATE_SECONDS} s; one pre-signed token per call`);
+  out.push(
+    `axilla-cds bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), shared by the service, the stub and the load`,
+  );
+  out.push(
+    `service: node dist/src/main.js, NODE_ENV=production, JWT verified (bench trust file), SQLite in a temp dir, audit on, FHIR_MAX_PAGES=${MAX_PAGES}; pos-mcode + fdg-pet-ct (${expected.cards.length} card), body ${prefetchBody.length} bytes`,
+  );
+  out.push(
+    `saturation: autocannon, ${CONNECTIONS} connections, ${SECONDS} s; fixed rate: evenly spaced, open loop, ${RATE_SECONDS} s; one pre-signed token per call`,
+  );
   out.push(line(['Measure', 'Figure', 'Target', '']));
   out.push(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) out.push(line(r));
@@ -426,9 +656,12 @@ const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg
   out.push(`targets: ${passed} of ${targets.length} PASS; figures written to ${OUT}; ${results.duration_s} s in all`);
   if (profile) {
     out.push('');
-    out.push(`CPU profile (node --cpu-prof, a separate instance at saturation, RS384, ${rps(profile.rps)} while profiled): top ${profile.top.length} self time, ${(profile.totalMs - profile.idleMs).toFixed(0)} ms busy of ${profile.totalMs.toFixed(0)} ms`);
+    out.push(
+      `CPU profile (node --cpu-prof, a separate instance at saturation, RS384, ${rps(profile.rps)} while profiled): top ${profile.top.length} self time, ${(profile.totalMs - profile.idleMs).toFixed(0)} ms busy of ${profile.totalMs.toFixed(0)} ms`,
+    );
     const w = Math.max(...profile.top.map((t) => t.name.length));
-    for (const t of profile.top) out.push(`  ${t.selfMs.toFixed(0).padStart(7)} ms ${t.percent.toFixed(1).padStart(5)}%  ${t.name.padEnd(w)}  ${t.where}`);
+    for (const t of profile.top)
+      out.push(`  ${t.selfMs.toFixed(0).padStart(7)} ms ${t.percent.toFixed(1).padStart(5)}%  ${t.name.padEnd(w)}  ${t.where}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -54,11 +54,16 @@ export function parseArguments(argv: string[]): EhrArguments {
   }
   const [patient, ...orders] = positional;
   if (!patient || orders.length === 0) throw new Error(USAGE);
-  if (!patientNames().includes(patient)) throw new Error(`no patient fixture "${patient}" (fhir-fixtures/patients/); one of: ${patientNames().join(' ')}`);
+  if (!patientNames().includes(patient))
+    throw new Error(`no patient fixture "${patient}" (fhir-fixtures/patients/); one of: ${patientNames().join(' ')}`);
   const unknown = orders.filter((o) => !orderNames().includes(o));
-  if (unknown.length) throw new Error(`no order fixture ${unknown.map((o) => `"${o}"`).join(', ')} (fhir-fixtures/orders/); one of: ${orderNames().join(' ')}`);
+  if (unknown.length)
+    throw new Error(
+      `no order fixture ${unknown.map((o) => `"${o}"`).join(', ')} (fhir-fixtures/orders/); one of: ${orderNames().join(' ')}`,
+    );
   if (!isProfileName(profile)) throw new Error(`unknown profile "${profile}"; one of: ${PROFILE_NAMES.join(', ')}`);
-  if (!/^https?:\/\/[^/]+/.test(service)) throw new Error(`--service must be an http(s) base URL such as http://localhost:3000 (got "${service}")`);
+  if (!/^https?:\/\/[^/]+/.test(service))
+    throw new Error(`--service must be an http(s) base URL such as http://localhost:3000 (got "${service}")`);
   return { patient, orders, profile, service: service.replace(/\/+$/, ''), accept, prefetch };
 }
 
@@ -71,13 +76,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const known = serviceProfileNames();
-  if (known.length && !known.includes(args.profile)) process.stderr.write(`note: the service has no config/profiles/${args.profile}.json; it will treat this EHR as generic\n`);
+  if (known.length && !known.includes(args.profile))
+    process.stderr.write(`note: the service has no config/profiles/${args.profile}.json; it will treat this EHR as generic\n`);
   try {
     const session = await runEhr(args);
     process.stdout.write(`${printSession(session)}\n`);
     return session.problems.length ? 1 : 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof EhrError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`${error instanceof EhrError ? error.message : ((error as Error).stack ?? String(error))}\n`);
     return 1;
   }
 }

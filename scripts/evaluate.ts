@@ -52,7 +52,16 @@ function readOrders(arg: string, patientId: string, index: number): ServiceReque
   if (orderNames().includes(arg)) return [draftOrder(arg, patientId) as ServiceRequest];
   const bar = arg.lastIndexOf('|');
   if (bar > 0) {
-    return [{ resourceType: 'ServiceRequest', id: `order-${index + 1}`, status: 'draft', intent: 'order', subject: { reference: `Patient/${patientId}` }, code: { coding: [{ system: arg.slice(0, bar), code: arg.slice(bar + 1) }] } }];
+    return [
+      {
+        resourceType: 'ServiceRequest',
+        id: `order-${index + 1}`,
+        status: 'draft',
+        intent: 'order',
+        subject: { reference: `Patient/${patientId}` },
+        code: { coding: [{ system: arg.slice(0, bar), code: arg.slice(bar + 1) }] },
+      },
+    ];
   }
   throw new Error(`"${arg}" is not a file, an order fixture (${orderNames().join(', ')}) or system|code`);
 }

@@ -17,7 +17,17 @@
 import { hookRequest, orderNames, patientNames } from '../fhir-fixtures/build';
 
 const USAGE = `usage: hook-request <patient> <order>... [--no-prefetch] [--fhir-server <url>] [--token <access token>]`;
-const READ_SCOPES = ['Patient', 'Condition', 'Observation', 'Procedure', 'MedicationAdministration', 'MedicationRequest', 'MedicationDispense', 'Medication', 'DiagnosticReport']
+const READ_SCOPES = [
+  'Patient',
+  'Condition',
+  'Observation',
+  'Procedure',
+  'MedicationAdministration',
+  'MedicationRequest',
+  'MedicationDispense',
+  'Medication',
+  'DiagnosticReport',
+]
   .map((type) => `patient/${type}.read`)
   .join(' ');
 
@@ -34,7 +44,8 @@ let accessToken: string | undefined;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
-  const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+  const [flag, inline] =
+    arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
   const value = () => {
     const v = inline ?? args[++i];
     if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) fail(`${flag} needs a value`);
@@ -53,9 +64,12 @@ if (!patientNames().includes(patient)) fail(`unknown patient ${patient}`, true);
 const unknown = orders.filter((o) => !orderNames().includes(o));
 if (unknown.length > 0) fail(`unknown order ${unknown.join(', ')}`, true);
 if (fhirServer !== undefined && !/^https?:\/\/[^/]/.test(fhirServer)) fail(`--fhir-server must be an http(s) URL (got "${fhirServer}")`);
-if (accessToken !== undefined && fhirServer === undefined) fail('--token needs --fhir-server (CDS Hooks sends fhirAuthorization only with fhirServer)');
+if (accessToken !== undefined && fhirServer === undefined)
+  fail('--token needs --fhir-server (CDS Hooks sends fhirAuthorization only with fhirServer)');
 if (!withPrefetch && fhirServer === undefined) {
-  process.stderr.write('hook-request: no prefetch and no --fhir-server: the service has nothing to read the record from and will answer 412\n');
+  process.stderr.write(
+    'hook-request: no prefetch and no --fhir-server: the service has nothing to read the record from and will answer 412\n',
+  );
 }
 
 const request = hookRequest({ patient, orders, withPrefetch });
@@ -65,7 +79,16 @@ const body = {
   hookInstance,
   ...(fhirServer ? { fhirServer } : {}),
   ...(accessToken
-    ? { fhirAuthorization: { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: READ_SCOPES, subject: 'axilla-cds', patient: request.context.patientId } }
+    ? {
+        fhirAuthorization: {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: READ_SCOPES,
+          subject: 'axilla-cds',
+          patient: request.context.patientId,
+        },
+      }
     : {}),
   ...rest,
 };

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'report.html'), renderHtml(data));
     fs.writeFileSync(path.join(out, 'report.md'), renderMarkdown(data));
-    process.stdout.write(`${data.did.calls} hook calls, ${data.answered.cardsShown} cards shown, ${data.answered.feedbackItems} feedback items: ${path.join(out, 'report.html')} and report.md\n`);
+    process.stdout.write(
+      `${data.did.calls} hook calls, ${data.answered.cardsShown} cards shown, ${data.answered.feedbackItems} feedback items: ${path.join(out, 'report.html')} and report.md\n`,
+    );
   } finally {
     await store.close();
   }

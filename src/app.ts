@@ -49,7 +49,9 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
     res.json({ status: 'ok', knowledge: knowledge.version });
   });
   app.get('/readyz', (_req, res) => {
-    const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('store did not answer within 2 s')), 2000).unref());
+    const timeout = new Promise<never>((_resolve, reject) =>
+      setTimeout(() => reject(new Error('store did not answer within 2 s')), 2000).unref(),
+    );
     Promise.race([store.migrations(), timeout]).then(
       () => res.json({ status: 'ready', knowledge: knowledge.version, digest: knowledge.digest, store: store.engine }),
       () => res.status(503).json(operationOutcome('transient', 'not ready: the store does not answer')),
@@ -78,7 +80,18 @@ export function createApp({ config, knowledge, logger, store, handleHook, audito
   });
   app.use(
     '/cds-services',
-    requireCdsClient(config.publicBaseUrl, { trust, store, clockToleranceSeconds: security.clockToleranceSeconds, maxTokenAgeSeconds: security.maxTokenAgeSeconds, production: config.nodeEnv === 'production' }, logger, (reason) => metrics.jwtRefused(reason)),
+    requireCdsClient(
+      config.publicBaseUrl,
+      {
+        trust,
+        store,
+        clockToleranceSeconds: security.clockToleranceSeconds,
+        maxTokenAgeSeconds: security.maxTokenAgeSeconds,
+        production: config.nodeEnv === 'production',
+      },
+      logger,
+      (reason) => metrics.jwtRefused(reason),
+    ),
   );
   if (security.rateLimitPerMinute) {
     app.use(

@@ -61,19 +61,34 @@ export function decide(input: {
   }
   const facts = deriveFacts({ record, knowledge, variant, settings, now });
   const sided = orders.map((o) => ({ ...o, side: sideOf(knowledge, o.order.code, o.order.bodySite) }));
-  const otherSide = sided.filter((o) => o.side && facts.side && o.side !== 'bilateral' && facts.side !== 'bilateral' && o.side !== facts.side);
-  return { variant, outcome: decideScenario(facts, variant, settings, record.unavailable), facts, orders: sided.filter((o) => !otherSide.includes(o)), draftedProcedures, otherSide };
+  const otherSide = sided.filter(
+    (o) => o.side && facts.side && o.side !== 'bilateral' && facts.side !== 'bilateral' && o.side !== facts.side,
+  );
+  return {
+    variant,
+    outcome: decideScenario(facts, variant, settings, record.unavailable),
+    facts,
+    orders: sided.filter((o) => !otherSide.includes(o)),
+    draftedProcedures,
+    otherSide,
+  };
 }
 
 /** The selected draft orders that classify to a procedure this variant rates (no record needed). */
-export function ratedSelections(context: OrderContext, variant: VariantDefinition, knowledge: Knowledge, classify: (resource: unknown) => Classification): RatedOrder[] {
+export function ratedSelections(
+  context: OrderContext,
+  variant: VariantDefinition,
+  knowledge: Knowledge,
+  classify: (resource: unknown) => Classification,
+): RatedOrder[] {
   const drafts = new Map((context.draftOrders.entry ?? []).map((e) => [`${e.resource?.resourceType}/${e.resource?.id}`, e.resource]));
   const rated: RatedOrder[] = [];
   for (const ref of new Set(context.selections)) {
     const order = drafts.get(ref);
     const classification = classify(order);
     const rating = classification.procedure ? knowledge.rating(variant.id, classification.procedure) : undefined;
-    if (rating && classification.procedure) rated.push({ ref, order: order as ServiceRequest, procedure: classification.procedure, classification, rating });
+    if (rating && classification.procedure)
+      rated.push({ ref, order: order as ServiceRequest, procedure: classification.procedure, classification, rating });
   }
   return rated;
 }

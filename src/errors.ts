@@ -1,6 +1,18 @@
 import type { OperationOutcome } from 'fhir/r4';
 
-export type IssueCode = 'invalid' | 'structure' | 'required' | 'not-found' | 'too-costly' | 'not-supported' | 'exception' | 'incomplete' | 'security' | 'timeout' | 'throttled' | 'transient';
+export type IssueCode =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'not-found'
+  | 'too-costly'
+  | 'not-supported'
+  | 'exception'
+  | 'incomplete'
+  | 'security'
+  | 'timeout'
+  | 'throttled'
+  | 'transient';
 
 /**
  * An error the caller can act on: HTTP status plus an OperationOutcome naming the field.

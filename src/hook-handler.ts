@@ -65,18 +65,40 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
   const settings = new Map<string, ClinicalSettings>(
     knowledge.services.map((s) => {
       const variant: VariantDefinition = knowledge.variant(s.variant);
-      return [variant.id, { lastDoseCompletedAfterDays: site.lastDoseCompletedAfterDays ?? variant.criteria.chemotherapy.lastDoseCompletedAfterDays, maxDaysSinceEnd: site.maxDaysSinceEnd ?? variant.criteria.chemotherapy.maxDaysSinceEnd }];
+      return [
+        variant.id,
+        {
+          lastDoseCompletedAfterDays: site.lastDoseCompletedAfterDays ?? variant.criteria.chemotherapy.lastDoseCompletedAfterDays,
+          maxDaysSinceEnd: site.maxDaysSinceEnd ?? variant.criteria.chemotherapy.maxDaysSinceEnd,
+        },
+      ];
     }),
   );
 
-  return async function handleHook(service: ServiceDefinition, request: HookRequest, log: Record<string, unknown> = {}, client: HookClient = { profile: GENERIC_PROFILE }): Promise<HookEvaluation> {
+  return async function handleHook(
+    service: ServiceDefinition,
+    request: HookRequest,
+    log: Record<string, unknown> = {},
+    client: HookClient = { profile: GENERIC_PROFILE },
+  ): Promise<HookEvaluation> {
     const variant = knowledge.variant(service.variant);
     const consultation: Consultation = { consultId: `urn:uuid:${crypto.randomUUID()}`, profile: client.profile };
-    const drafts = new Map((request.context.draftOrders.entry ?? []).map((e) => [`${e.resource?.resourceType}/${e.resource?.id}`, e.resource]));
+    const drafts = new Map(
+      (request.context.draftOrders.entry ?? []).map((e) => [`${e.resource?.resourceType}/${e.resource?.id}`, e.resource]),
+    );
     const selected = request.context.selections.map((ref) => ({ ref, order: drafts.get(ref), classification: classify(drafts.get(ref)) }));
-    const none = { cards: [], orders: [], consultId: consultation.consultId, recordSource: 'none' as const, readFromServer: [], failedReads: [], classify };
+    const none = {
+      cards: [],
+      orders: [],
+      consultId: consultation.consultId,
+      recordSource: 'none' as const,
+      readFromServer: [],
+      failedReads: [],
+      classify,
+    };
     let orders = ratedSelections(request.context, variant, knowledge, classify);
-    if (orders.length === 0) return { ...none, outcome: { status: 'no-rated-order' }, systemActions: ratingActions(undefined, selected, knowledge, consultation) };
+    if (orders.length === 0)
+      return { ...none, outcome: { status: 'no-rated-order' }, systemActions: ratingActions(undefined, selected, knowledge, consultation) };
 
     const alreadyShown = client.alreadyShown;
     if (service.hook === 'order-sign' && alreadyShown) {
@@ -87,8 +109,23 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
     }
 
     const started = Date.now();
-    const { record, failures, readFromServer } = await collectRecord(request, service, knowledge, { ...fhir, guardAddresses: client.guardAddresses }, client.profile);
-    const decision = decide({ record, context: request.context, knowledge, variant, settings: settings.get(variant.id) as ClinicalSettings, now: Date.now(), classify, orders });
+    const { record, failures, readFromServer } = await collectRecord(
+      request,
+      service,
+      knowledge,
+      { ...fhir, guardAddresses: client.guardAddresses },
+      client.profile,
+    );
+    const decision = decide({
+      record,
+      context: request.context,
+      knowledge,
+      variant,
+      settings: settings.get(variant.id) as ClinicalSettings,
+      now: Date.now(),
+      classify,
+      orders,
+    });
     const { outcome } = decision;
     const keys = Object.keys(service.prefetch).length;
     const recordSource = readFromServer.length === 0 ? 'prefetch' : readFromServer.length >= keys ? 'fhir' : 'both';
@@ -105,13 +142,30 @@ export function createHookHandler(knowledge: Knowledge, site: SiteSettings, fhir
       ...(failures.length ? { failedReads: failures.map((f) => `${f.key}: ${f.reason}`) } : {}),
       recordMs: Date.now() - started,
     });
-    const evaluation: HookEvaluation = { outcome, cards: [], systemActions: [], orders: decision.orders, consultId: consultation.consultId, recordSource, readFromServer, failedReads, classify };
+    const evaluation: HookEvaluation = {
+      outcome,
+      cards: [],
+      systemActions: [],
+      orders: decision.orders,
+      consultId: consultation.consultId,
+      recordSource,
+      readFromServer,
+      failedReads,
+      classify,
+    };
     if (outcome.status === 'unreadable') {
-      if (client.profile.unreadableRecord === 'info-card') return { ...evaluation, cards: unreadableRecordCards(decision, failedReads, knowledge, consultation) };
+      if (client.profile.unreadableRecord === 'info-card')
+        return { ...evaluation, cards: unreadableRecordCards(decision, failedReads, knowledge, consultation) };
       // Which keys failed, never why: the reasons (statuses, reachability) would map the network for the caller. They are in the log.
-      const what = request.fhirServer ? `the read of ${failedReads.join(', ')} failed` : `the prefetch lacks ${failedReads.join(', ')} and no fhirServer was given to read them`;
+      const what = request.fhirServer
+        ? `the read of ${failedReads.join(', ')} failed`
+        : `the prefetch lacks ${failedReads.join(', ')} and no fhirServer was given to read them`;
       throw new UnreadableRecord(`the patient's record could not be read (${what}), so no rating is given`, evaluation);
     }
-    return { ...evaluation, cards: renderCards(decision, request.context, knowledge, site, consultation), systemActions: ratingActions(decision, selected, knowledge, consultation) };
+    return {
+      ...evaluation,
+      cards: renderCards(decision, request.context, knowledge, site, consultation),
+      systemActions: ratingActions(decision, selected, knowledge, consultation),
+    };
   };
 }

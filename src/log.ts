@@ -11,7 +11,10 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     {
       level,
       base: { service: 'axilla-cds' },
-      redact: { paths: ['access_token', '*.access_token', 'authorization', '*.authorization', 'fhirAuthorization', '*.fhirAuthorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['access_token', '*.access_token', 'authorization', '*.authorization', 'fhirAuthorization', '*.fhirAuthorization'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

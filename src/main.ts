@@ -58,9 +58,13 @@ async function main(): Promise<void> {
     logger.fatal({ file: error.file, field: error.field }, error.message);
     process.exit(1);
   }
-  const unknownSilent = config.governance.silentServices === '*' ? [] : config.governance.silentServices.filter((id) => !knowledge.service(id));
+  const unknownSilent =
+    config.governance.silentServices === '*' ? [] : config.governance.silentServices.filter((id) => !knowledge.service(id));
   if (unknownSilent.length > 0) {
-    logger.fatal({ unknown: unknownSilent, services: knowledge.services.map((s) => s.id) }, 'SILENT_SERVICES names services this knowledge does not define');
+    logger.fatal(
+      { unknown: unknownSilent, services: knowledge.services.map((s) => s.id) },
+      'SILENT_SERVICES names services this knowledge does not define',
+    );
     process.exit(1);
   }
   const auditor = new Auditor(store, logger, knowledge, config.governance);

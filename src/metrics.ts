@@ -12,10 +12,31 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export class Metrics {
   private readonly registry = new Registry();
-  private readonly calls = new Counter({ name: 'axilla_hook_calls_total', help: 'Hook calls answered, by service, outcome and HTTP status', labelNames: ['service', 'outcome', 'status'] as const, registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'axilla_hook_duration_seconds', help: 'Time to answer a hook call', labelNames: ['service'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-  private readonly reads = new Counter({ name: 'axilla_fhir_reads_total', help: 'Prefetch keys read from the EHR FHIR server, by key and result', labelNames: ['key', 'result'] as const, registers: [this.registry] });
-  private readonly refusals = new Counter({ name: 'axilla_jwt_refusals_total', help: 'Requests refused for their JWT, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  private readonly calls = new Counter({
+    name: 'axilla_hook_calls_total',
+    help: 'Hook calls answered, by service, outcome and HTTP status',
+    labelNames: ['service', 'outcome', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'axilla_hook_duration_seconds',
+    help: 'Time to answer a hook call',
+    labelNames: ['service'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly reads = new Counter({
+    name: 'axilla_fhir_reads_total',
+    help: 'Prefetch keys read from the EHR FHIR server, by key and result',
+    labelNames: ['key', 'result'] as const,
+    registers: [this.registry],
+  });
+  private readonly refusals = new Counter({
+    name: 'axilla_jwt_refusals_total',
+    help: 'Requests refused for their JWT, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly contentType = this.registry.contentType;
 
   constructor(droppedAuditRows: () => number) {

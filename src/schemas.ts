@@ -66,7 +66,10 @@ export function describeSchemaError(error: ErrorObject, root = ''): SchemaProble
 }
 
 function pointerToPath(pointer: string, root: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = root;
   for (const part of parts) {
     if (/^\d+$/.test(part)) out += `[${part}]`;

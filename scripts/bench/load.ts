@@ -49,7 +49,14 @@ export async function saturate(target: Target, connections: number, seconds: num
     },
   ];
   const result = await autocannon({ url: target.url, requests, connections, duration: seconds, timeout: 10 });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 export interface RateResult extends Stats {
@@ -70,7 +77,13 @@ export interface RateResult extends Stats {
  */
 export async function fixedRate(target: Target, rate: number, seconds: number, maxInFlight = 256): Promise<RateResult> {
   const url = new URL(target.url);
-  const pool = new Pool(url.origin, { connections: maxInFlight, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 });
+  const pool = new Pool(url.origin, {
+    connections: maxInFlight,
+    pipelining: 1,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+    keepAliveTimeout: 30_000,
+  });
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
@@ -94,7 +107,12 @@ export async function fixedRate(target: Target, rate: number, seconds: number, m
     inFlight += 1;
     const sentAt = performance.now();
     const p: Promise<void> = pool
-      .request({ path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'application/json', ...target.headers() }, body: target.body })
+      .request({
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers() },
+        body: target.body,
+      })
       .then(async (response) => {
         await response.body.arrayBuffer();
         latencies.push(performance.now() - sentAt);
@@ -133,7 +151,12 @@ export async function sequential(target: Target, count: number, maxSeconds: numb
   try {
     for (let i = 0; i < warmUp + count && performance.now() < deadline; i++) {
       const sentAt = performance.now();
-      const response = await pool.request({ path: url.pathname + url.search, method: target.body ? 'POST' : 'GET', headers: { 'content-type': 'application/json', ...target.headers() }, ...(target.body ? { body: target.body } : {}) });
+      const response = await pool.request({
+        path: url.pathname + url.search,
+        method: target.body ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json', ...target.headers() },
+        ...(target.body ? { body: target.body } : {}),
+      });
       const body = await response.body.arrayBuffer();
       if (i < warmUp) continue;
       latencies.push(performance.now() - sentAt);
@@ -149,6 +172,11 @@ export async function sequential(target: Target, count: number, maxSeconds: numb
 
 /** One POST; its status and body. */
 export async function post(target: Target): Promise<{ status: number; body: string }> {
-  const response = await fetch(target.url, { method: 'POST', body: target.body, headers: { 'content-type': 'application/json', ...target.headers() }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(target.url, {
+    method: 'POST',
+    body: target.body,
+    headers: { 'content-type': 'application/json', ...target.headers() },
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: response.status, body: await response.text() };
 }

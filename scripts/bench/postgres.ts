@@ -35,7 +35,10 @@ function binDir(): string | undefined {
 function run(command: string, args: string[], asPostgres: boolean): void {
   const [cmd, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
   const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`${path.basename(command)} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error ?? '')).trim().slice(0, 500)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${path.basename(command)} failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout || String(result.error ?? '')).trim().slice(0, 500)}`,
+    );
 }
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -65,7 +68,8 @@ export async function startPostgres(): Promise<Postgres> {
   if (given) {
     const url = process.env[given] as string;
     const host = new URL(url).hostname;
-    if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return { skipped: `${given} is not on a loopback address (${host}): the benchmark uses loopback only` };
+    if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host))
+      return { skipped: `${given} is not on a loopback address (${host}): the benchmark uses loopback only` };
     return freshDatabase(url, given);
   }
   const bin = binDir();
@@ -76,7 +80,11 @@ export async function startPostgres(): Promise<Postgres> {
   const stopSync = () => {
     if (running) {
       running = false;
-      spawnSync(asPostgres ? 'runuser' : path.join(bin, 'pg_ctl'), [...(asPostgres ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl')] : []), '-D', dir, '-m', 'immediate', '-w', '-t', '20', 'stop'], { timeout: 30_000, stdio: 'ignore' });
+      spawnSync(
+        asPostgres ? 'runuser' : path.join(bin, 'pg_ctl'),
+        [...(asPostgres ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl')] : []), '-D', dir, '-m', 'immediate', '-w', '-t', '20', 'stop'],
+        { timeout: 30_000, stdio: 'ignore' },
+      );
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
@@ -86,8 +94,27 @@ export async function startPostgres(): Promise<Postgres> {
     run(path.join(bin, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], asPostgres);
     const port = await freePort();
     running = true;
-    run(path.join(bin, 'pg_ctl'), ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=100`, 'start'], asPostgres);
-    return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, source: `throwaway cluster (${bin}, 127.0.0.1:${port}, removed afterwards)`, stop: async () => stopSync() };
+    run(
+      path.join(bin, 'pg_ctl'),
+      [
+        '-D',
+        dir,
+        '-l',
+        path.join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=100`,
+        'start',
+      ],
+      asPostgres,
+    );
+    return {
+      url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+      source: `throwaway cluster (${bin}, 127.0.0.1:${port}, removed afterwards)`,
+      stop: async () => stopSync(),
+    };
   } catch (error) {
     stopSync();
     return { skipped: `a throwaway PostgreSQL could not be started: ${(error as Error).message}` };

@@ -101,7 +101,14 @@ export function logTail(file: string, lines = 20): string {
  * A node child whose output goes to a log file, ready once it prints `{"msg":"listening","port":N}`
  * (the FHIR stub, the bare Express app); bounded by `timeoutMs`.
  */
-export async function startListening(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, cwd: string, timeoutMs = 30_000): Promise<Started> {
+export async function startListening(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  cwd: string,
+  timeoutMs = 30_000,
+): Promise<Started> {
   const logFile = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
@@ -130,12 +137,24 @@ export interface Service extends Started {
  * on GET /readyz, or on GET /healthz when /readyz answers 404 (it does not exist); polled every 5 ms for
  * at most `timeoutMs`.
  */
-export async function startService(name: string, mainJs: string, env: NodeJS.ProcessEnv, logDir: string, cwd: string, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<Service> {
+export async function startService(
+  name: string,
+  mainJs: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  cwd: string,
+  nodeArgs: string[] = [],
+  timeoutMs = 30_000,
+): Promise<Service> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(logFile, 'a');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', fd, fd],
+  });
   fs.closeSync(fd);
   const started = { ...track(name, child, logFile, port), port };
   let gone = false;

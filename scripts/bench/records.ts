@@ -49,7 +49,8 @@ export function grownRecord(patient: string, observations: number, medicationAdm
     copy.effectiveDateTime = dayTime(now, OBSERVATIONS_FROM_DAY + (i % span), i);
     // Tumour sizes vary a little, all above 2 cm as the fixture's own (32 mm).
     for (const component of copy.component ?? []) {
-      if (component.valueQuantity?.value !== undefined && component.code.coding?.some((c) => c.code === '33728-7')) component.valueQuantity.value = 25 + (i % 10);
+      if (component.valueQuantity?.value !== undefined && component.code.coding?.some((c) => c.code === '33728-7'))
+        component.valueQuantity.value = 25 + (i % 10);
     }
     added.push(copy);
   }

@@ -24,7 +24,13 @@ const ISSUERS: Record<Alg, Issuer> = {
 export function trustEntries(fhirServers: string[]): object[] {
   return (Object.keys(ISSUERS) as Alg[]).map((alg) => {
     const { iss, kid, publicKey } = ISSUERS[alg];
-    return { iss, description: `npm run bench (${alg})`, jwks: { keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg, use: 'sig' }] }, algorithms: [alg], fhirServers };
+    return {
+      iss,
+      description: `npm run bench (${alg})`,
+      jwks: { keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg, use: 'sig' }] },
+      algorithms: [alg],
+      fhirServers,
+    };
   });
 }
 
@@ -37,7 +43,11 @@ export function signToken(alg: Alg, audience: string, ttlSeconds = 900): string 
   const header = b64url(JSON.stringify({ alg, typ: 'JWT', kid }));
   const payload = b64url(JSON.stringify({ iss, aud: audience, iat: now, exp: now + ttlSeconds, jti: crypto.randomUUID() }));
   const input = `${header}.${payload}`;
-  const signature = crypto.sign('sha384', Buffer.from(input), alg === 'ES384' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
+  const signature = crypto.sign(
+    'sha384',
+    Buffer.from(input),
+    alg === 'ES384' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey,
+  );
   return `${input}.${b64url(signature)}`;
 }
 

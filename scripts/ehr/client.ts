@@ -19,8 +19,7 @@ export const PAMA_RATING_SYSTEM = 'http://fhir.org/argonaut/CodeSystem/pama-rati
 export const APPROPRIATENESS_EXTENSION = 'axilla-cds.appropriateness';
 /** Sent on the EHR's own prefetch reads, so the FHIR server's log tells them from the service's reads. */
 export const SIMULATOR_USER_AGENT = 'axilla-cds-ehr-simulator';
-const HOOKS = ['order-select', 'order-sign'] as const;
-export type Hook = (typeof HOOKS)[number];
+export type Hook = 'order-select' | 'order-sign';
 const TIMEOUT_MS = 15_000;
 
 // ---------------------------------------------------------------------------------------------- types
@@ -202,7 +201,11 @@ export function signerFor(behaviour: EhrBehaviour): Signer {
   return (audience) => signDevelopmentToken({ audience, issuer: behaviour.issuer });
 }
 
-async function send(method: 'GET' | 'POST', url: string, init: { token?: string; json?: unknown; form?: string; userAgent?: string }): Promise<HttpAnswer> {
+async function send(
+  method: 'GET' | 'POST',
+  url: string,
+  init: { token?: string; json?: unknown; form?: string; userAgent?: string },
+): Promise<HttpAnswer> {
   // CDS Hooks calls carry a JWT and want JSON; FHIR reads (prefetch) want FHIR JSON.
   const headers: Record<string, string> = { Accept: init.token ? 'application/json' : 'application/fhir+json, application/json' };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
@@ -261,7 +264,15 @@ export function operationOutcomeText(body: unknown): string | undefined {
   const issues = record(body)?.resourceType === 'OperationOutcome' ? array(record(body)?.issue) : [];
   const texts = issues.map((i) => {
     const issue = record(i);
-    return [string(record(issue?.details)?.text), string(issue?.diagnostics), array(issue?.expression).filter((e) => typeof e === 'string').join(', ')].filter(Boolean).join(' ');
+    return [
+      string(record(issue?.details)?.text),
+      string(issue?.diagnostics),
+      array(issue?.expression)
+        .filter((e) => typeof e === 'string')
+        .join(', '),
+    ]
+      .filter(Boolean)
+      .join(' ');
   });
   return texts.filter(Boolean).join('; ') || undefined;
 }
@@ -283,7 +294,11 @@ function resource(value: unknown): FhirResource | undefined {
 
 function parseCoding(value: unknown): Coding {
   const c = record(value);
-  return { ...(string(c?.system) ? { system: string(c?.system) } : {}), ...(string(c?.code) ? { code: string(c?.code) } : {}), ...(string(c?.display) ? { display: string(c?.display) } : {}) };
+  return {
+    ...(string(c?.system) ? { system: string(c?.system) } : {}),
+    ...(string(c?.code) ? { code: string(c?.code) } : {}),
+    ...(string(c?.display) ? { display: string(c?.display) } : {}),
+  };
 }
 
 export function parseAction(value: unknown): Action {
@@ -305,7 +320,10 @@ export function parseCard(value: unknown): Card {
     summary: string(c.summary) ?? '(no summary)',
     ...(string(c.detail) ? { detail: string(c.detail) } : {}),
     indicator: string(c.indicator) ?? '(no indicator)',
-    source: { ...(string(source?.label) ? { label: string(source?.label) } : {}), ...(string(source?.url) ? { url: string(source?.url) } : {}) },
+    source: {
+      ...(string(source?.label) ? { label: string(source?.label) } : {}),
+      ...(string(source?.url) ? { url: string(source?.url) } : {}),
+    },
     suggestions: array(c.suggestions).map((s) => {
       const sug = record(s);
       return {
@@ -328,8 +346,16 @@ export function parseCard(value: unknown): Card {
 /** System actions wherever the response has them: top-level `systemActions` and `extension.systemActions`. */
 export function systemActionsOf(response: unknown, readFrom: SystemActionPlace): PlacedAction[] {
   const body = record(response);
-  const topLevel = array(body?.systemActions).map((a) => ({ place: 'top-level' as const, action: parseAction(a), read: readFrom === 'top-level' }));
-  const extension = array(record(body?.extension)?.systemActions).map((a) => ({ place: 'extension' as const, action: parseAction(a), read: readFrom === 'extension' }));
+  const topLevel = array(body?.systemActions).map((a) => ({
+    place: 'top-level' as const,
+    action: parseAction(a),
+    read: readFrom === 'top-level',
+  }));
+  const extension = array(record(body?.extension)?.systemActions).map((a) => ({
+    place: 'extension' as const,
+    action: parseAction(a),
+    read: readFrom === 'extension',
+  }));
   return [...topLevel, ...extension];
 }
 
@@ -339,7 +365,9 @@ export function parseDiscovery(body: unknown): DiscoveredService[] {
     const id = string(service?.id);
     const hook = string(service?.hook);
     if (!id || !hook) return [];
-    const prefetch = Object.fromEntries(Object.entries(record(service?.prefetch) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const prefetch = Object.fromEntries(
+      Object.entries(record(service?.prefetch) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
     return [{ id, hook, ...(string(service?.title) ? { title: string(service?.title) } : {}), prefetch }];
   });
 }
@@ -416,7 +444,12 @@ export function fillTemplate(template: string, context: PrefetchContext): string
  * GET, or (the sandbox) `POST [type]/_search` with the parameters as a form body. A read that finds nothing is
  * `null`; a failed read is left out (CDS Hooks: the client MUST omit keys it cannot provide).
  */
-export async function fillPrefetch(templates: Record<string, string>, context: PrefetchContext, fhirBase: string, behaviour: EhrBehaviour): Promise<{ prefetch: Record<string, FhirResource | null>; reads: PrefetchRead[] }> {
+export async function fillPrefetch(
+  templates: Record<string, string>,
+  context: PrefetchContext,
+  fhirBase: string,
+  behaviour: EhrBehaviour,
+): Promise<{ prefetch: Record<string, FhirResource | null>; reads: PrefetchRead[] }> {
   const entries = await Promise.all(
     Object.entries(templates).map(async ([key, template]): Promise<{ key: string; value?: FhirResource | null; read: PrefetchRead }> => {
       const query = fillTemplate(template, context);
@@ -433,7 +466,8 @@ export async function fillPrefetch(templates: Record<string, string>, context: P
         answer = await send('GET', `${fhirBase}/${query}`, { userAgent: SIMULATOR_USER_AGENT });
       }
       const value = resource(answer.body);
-      if (answer.status >= 200 && answer.status < 300 && value) return { key, value, read: { key, how, status: answer.status, sent: 'resource' } };
+      if (answer.status >= 200 && answer.status < 300 && value)
+        return { key, value, read: { key, how, status: answer.status, sent: 'resource' } };
       if (answer.status === 404 && !isSearch) return { key, value: null, read: { key, how, status: answer.status, sent: 'null' } };
       return { key, read: { key, how, status: answer.status, sent: 'omitted' } };
     }),
@@ -452,7 +486,14 @@ function splitQuery(query: string): [string, string | undefined] {
 
 /** The order the sandbox's PAMA screen drafts before a study is chosen: no code yet. */
 export function sandboxEmptyOrder(patientId: string): FhirResource {
-  return { resourceType: 'ServiceRequest', id: 'example-request-id', status: 'draft', intent: 'plan', code: { coding: [{}] }, subject: { reference: `Patient/${patientId}` } };
+  return {
+    resourceType: 'ServiceRequest',
+    id: 'example-request-id',
+    status: 'draft',
+    intent: 'plan',
+    code: { coding: [{}] },
+    subject: { reference: `Patient/${patientId}` },
+  };
 }
 
 export interface CallPlan {
@@ -490,7 +531,8 @@ export async function callHook(plan: CallPlan, setting: CallSetting): Promise<Ho
             access_token: `ehr-simulator-${crypto.randomBytes(12).toString('hex')}`,
             token_type: 'Bearer' as const,
             expires_in: 300,
-            scope: 'patient/Patient.read patient/Condition.read patient/Observation.read patient/Procedure.read patient/MedicationAdministration.read patient/MedicationRequest.read patient/MedicationDispense.read patient/Medication.read patient/DiagnosticReport.read',
+            scope:
+              'patient/Patient.read patient/Condition.read patient/Observation.read patient/Procedure.read patient/MedicationAdministration.read patient/MedicationRequest.read patient/MedicationDispense.read patient/Medication.read patient/DiagnosticReport.read',
             subject: 'axilla-cds',
             patient: context.patientId,
           },
@@ -501,7 +543,11 @@ export async function callHook(plan: CallPlan, setting: CallSetting): Promise<Ho
       patientId: context.patientId,
       ...(context.encounterId ? { encounterId: context.encounterId } : {}),
       ...(plan.hook === 'order-select' ? { selections: plan.selections ?? [] } : {}),
-      draftOrders: { resourceType: 'Bundle', ...(behaviour.bundleType ? { type: 'collection' as const } : {}), entry: plan.drafts.map((r) => ({ resource: r })) },
+      draftOrders: {
+        resourceType: 'Bundle',
+        ...(behaviour.bundleType ? { type: 'collection' as const } : {}),
+        entry: plan.drafts.map((r) => ({ resource: r })),
+      },
     },
     ...(prefetch ? { prefetch } : {}),
   };
@@ -530,7 +576,11 @@ function refOf(r: FhirResource): string {
 }
 
 function describeOrder(r: FhirResource | undefined): string {
-  const text = string(record(record(r)?.code)?.text) ?? array(record(record(r)?.code)?.coding).map(parseCoding).find((c) => c.display)?.display;
+  const text =
+    string(record(record(r)?.code)?.text) ??
+    array(record(record(r)?.code)?.coding)
+      .map(parseCoding)
+      .find((c) => c.display)?.display;
   return text ? `${text}` : '(no code)';
 }
 
@@ -546,7 +596,9 @@ export function applyActions(drafts: FhirResource[], actions: Action[], types: A
   const ordered = [...actions].sort((a, b) => (rank[a.type] ?? 3) - (rank[b.type] ?? 3));
   for (const action of ordered) {
     if (!(types as string[]).includes(action.type)) {
-      skipped.push(`${action.type} ${action.resourceId ?? (action.resource ? describeOrder(action.resource) : '')} (this EHR applies only ${types.join(', ')} actions)`);
+      skipped.push(
+        `${action.type} ${action.resourceId ?? (action.resource ? describeOrder(action.resource) : '')} (this EHR applies only ${types.join(', ')} actions)`,
+      );
       continue;
     }
     if (action.type === 'delete') {
@@ -588,7 +640,8 @@ export function chooseSuggestion(calls: HookCall[], n: number): { acceptance?: A
     for (const card of call.cards) {
       if (card.suggestions.length === 0) continue;
       const suggestion = card.suggestions[n - 1];
-      if (!suggestion) return { problem: `--accept ${n}: the first card with suggestions ("${card.summary}") has only ${card.suggestions.length}` };
+      if (!suggestion)
+        return { problem: `--accept ${n}: the first card with suggestions ("${card.summary}") has only ${card.suggestions.length}` };
       return { acceptance: { call, card, suggestion, index: n } };
     }
   }
@@ -598,7 +651,12 @@ export function chooseSuggestion(calls: HookCall[], n: number): { acceptance?: A
 // ---------------------------------------------------------------------------------------------- feedback
 
 /** One feedback item per card with a uuid: `accepted` for the accepted one, `overridden` (first reason, if any) for the others. */
-export function feedbackItems(calls: HookCall[], acceptance: Acceptance | undefined, behaviour: EhrBehaviour, now = new Date()): Map<string, FeedbackItem[]> {
+export function feedbackItems(
+  calls: HookCall[],
+  acceptance: Acceptance | undefined,
+  behaviour: EhrBehaviour,
+  now = new Date(),
+): Map<string, FeedbackItem[]> {
   const byService = new Map<string, FeedbackItem[]>();
   const outcomeTimestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   for (const call of calls) {
@@ -613,7 +671,17 @@ export function feedbackItems(calls: HookCall[], acceptance: Acceptance | undefi
         item = {
           card: card.uuid,
           outcome: 'overridden',
-          ...(reason?.code && reason.system ? { overrideReason: { reason: { system: reason.system, code: reason.code, ...(behaviour.overrideReasonDisplay && reason.display ? { display: reason.display } : {}) } } } : {}),
+          ...(reason?.code && reason.system
+            ? {
+                overrideReason: {
+                  reason: {
+                    system: reason.system,
+                    code: reason.code,
+                    ...(behaviour.overrideReasonDisplay && reason.display ? { display: reason.display } : {}),
+                  },
+                },
+              }
+            : {}),
           outcomeTimestamp,
         };
       }
@@ -649,14 +717,21 @@ export async function runEhr(options: EhrOptions): Promise<EhrSession> {
   const problems: string[] = [];
   try {
     const discovery = await discover(service, sign);
-    if (discovery.status < 200 || discovery.status >= 300) throw new EhrError(`Discovery failed: ${explainStatus(discovery.status, `${service}/cds-services`, discovery.body, behaviour)}`);
+    if (discovery.status < 200 || discovery.status >= 300)
+      throw new EhrError(`Discovery failed: ${explainStatus(discovery.status, `${service}/cds-services`, discovery.body, behaviour)}`);
 
     const encounterId = behaviour.sendsEncounter ? `enc-${crypto.randomBytes(4).toString('hex')}` : undefined;
     const context: PrefetchContext = { patientId, userId: behaviour.userId, ...(encounterId ? { encounterId } : {}) };
     const draftsBefore = options.orders.map((name) => draftOrder(name, patientId, now));
     const selections = draftsBefore.map(refOf);
     const plans: CallPlan[] = [];
-    if (behaviour.emptyFirstCall) plans.push({ label: 'order-select, before a study is chosen (uncoded order)', hook: 'order-select', drafts: [sandboxEmptyOrder(patientId)], selections: ['ServiceRequest/example-request-id'] });
+    if (behaviour.emptyFirstCall)
+      plans.push({
+        label: 'order-select, before a study is chosen (uncoded order)',
+        hook: 'order-select',
+        drafts: [sandboxEmptyOrder(patientId)],
+        selections: ['ServiceRequest/example-request-id'],
+      });
     plans.push({ label: 'order-select, every order selected', hook: 'order-select', drafts: draftsBefore, selections });
     plans.push({ label: 'order-sign, the same draft orders', hook: 'order-sign', drafts: draftsBefore });
 
@@ -668,8 +743,17 @@ export async function runEhr(options: EhrOptions): Promise<EhrSession> {
         if (!missingHooks.includes(plan.hook)) missingHooks.push(plan.hook);
         continue;
       }
-      const call = await callHook(plan, { service, serviceEntry: entry, behaviour, fhirBase: fhir.base, context, prefetch: options.prefetch !== false, sign });
-      if (call.status < 200 || call.status >= 300) problems.push(`${plan.hook}: ${explainStatus(call.status, call.url, call.response, behaviour)}`);
+      const call = await callHook(plan, {
+        service,
+        serviceEntry: entry,
+        behaviour,
+        fhirBase: fhir.base,
+        context,
+        prefetch: options.prefetch !== false,
+        sign,
+      });
+      if (call.status < 200 || call.status >= 300)
+        problems.push(`${plan.hook}: ${explainStatus(call.status, call.url, call.response, behaviour)}`);
       calls.push(call);
     }
 
@@ -678,7 +762,11 @@ export async function runEhr(options: EhrOptions): Promise<EhrSession> {
     const applied: string[] = [];
     const skipped: string[] = [];
     for (const call of calls) {
-      const result = applyActions(drafts, call.systemActions.filter((a) => a.read).map((a) => a.action), behaviour.appliesActionTypes);
+      const result = applyActions(
+        drafts,
+        call.systemActions.filter((a) => a.read).map((a) => a.action),
+        behaviour.appliesActionTypes,
+      );
       drafts = result.drafts;
       applied.push(...result.applied.map((a) => `system action (${call.hook}): ${a}`));
       skipped.push(...result.skipped.map((a) => `system action (${call.hook}): ${a}`));
@@ -695,7 +783,8 @@ export async function runEhr(options: EhrOptions): Promise<EhrSession> {
     const feedback: FeedbackPost[] = [];
     for (const [serviceId, items] of feedbackItems(calls, chosen.acceptance, behaviour)) {
       const post = await postFeedback(service, serviceId, items, sign);
-      if (post.status < 200 || post.status >= 300) problems.push(`feedback: ${explainStatus(post.status, post.url, post.response, behaviour)}`);
+      if (post.status < 200 || post.status >= 300)
+        problems.push(`feedback: ${explainStatus(post.status, post.url, post.response, behaviour)}`);
       feedback.push(post);
     }
 

@@ -140,7 +140,8 @@ export function fhirApp(resources: FhirResource[], requests: SeenFhirRequest[], 
       const url = new URL(req.originalUrl, 'http://fhir.invalid');
       const params = new URLSearchParams(url.search);
       const body: unknown = req.body;
-      if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') params.append(k, v);
+      if (body && typeof body === 'object')
+        for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') params.append(k, v);
       requests.push({
         method: req.method,
         path: url.pathname.replace(/^\/+/, ''),
@@ -166,7 +167,8 @@ export function fhirApp(resources: FhirResource[], requests: SeenFhirRequest[], 
     const target = new URL(`${url.origin}/${type}`);
     for (const [k, v] of url.searchParams) target.searchParams.append(k, v);
     const body: unknown = req.body;
-    if (body && typeof body === 'object') for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') target.searchParams.append(k, v);
+    if (body && typeof body === 'object')
+      for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') target.searchParams.append(k, v);
     return send(res, 200, search(resources, type, target, options));
   });
 

@@ -5,7 +5,17 @@
  * answers to the feedback.
  */
 import type { FhirResource } from 'fhir/r4';
-import { APPROPRIATENESS_EXTENSION, cardRatings, operationOutcomeText, pamaRatingOf, SIMULATOR_USER_AGENT, type Action, type Card, type EhrSession, type HookCall } from './client';
+import {
+  APPROPRIATENESS_EXTENSION,
+  cardRatings,
+  operationOutcomeText,
+  pamaRatingOf,
+  SIMULATOR_USER_AGENT,
+  type Action,
+  type Card,
+  type EhrSession,
+  type HookCall,
+} from './client';
 
 /** GitHub-flavoured Markdown as a clinician reads it on a plain screen: no markup, links as "text <url>". */
 export function markdownToText(markdown: string): string {
@@ -55,9 +65,12 @@ export function printCard(card: Card, n: number): string {
   lines.push(`   Card ${n} [${INDICATOR[card.indicator] ?? card.indicator}] ${card.summary}`);
   if (card.detail) lines.push(indent(markdownToText(card.detail), '      '));
   if (card.source.label) lines.push(`      Source: ${card.source.label}${card.source.url ? ` <${card.source.url}>` : ''}`);
-  for (const link of card.links) lines.push(`      Link: ${link.label ?? ''} <${link.url ?? ''}>${link.type && link.type !== 'absolute' ? ` (${link.type})` : ''}`);
+  for (const link of card.links)
+    lines.push(`      Link: ${link.label ?? ''} <${link.url ?? ''}>${link.type && link.type !== 'absolute' ? ` (${link.type})` : ''}`);
   if (card.suggestions.length) {
-    lines.push(`      Suggestions (${card.selectionBehavior === 'at-most-one' ? 'choose at most one' : card.selectionBehavior === 'any' ? 'choose any' : `selectionBehavior ${card.selectionBehavior ?? 'missing'}`}):`);
+    lines.push(
+      `      Suggestions (${card.selectionBehavior === 'at-most-one' ? 'choose at most one' : card.selectionBehavior === 'any' ? 'choose any' : `selectionBehavior ${card.selectionBehavior ?? 'missing'}`}):`,
+    );
     card.suggestions.forEach((s, i) => {
       lines.push(`        ${i + 1}. ${s.label}${s.isRecommended ? ' (recommended)' : ''}`);
       for (const a of s.actions) lines.push(`             - ${describeAction(a)}`);
@@ -67,8 +80,12 @@ export function printCard(card: Card, n: number): string {
     lines.push('      Override reasons:');
     for (const r of card.overrideReasons) lines.push(`        - ${r.display ?? r.code} (${r.code})`);
   }
-  const entry = card.extension?.[APPROPRIATENESS_EXTENSION] as { order?: string; procedure?: string; rating?: string; missing?: string[] } | undefined;
-  if (entry?.rating) lines.push(`      Rating: ${entry.order ?? '?'} ${entry.procedure ?? ''} ${entry.rating}${entry.missing?.length ? ` (missing: ${entry.missing.join(', ')})` : ''}`);
+  const entry = card.extension?.[APPROPRIATENESS_EXTENSION] as
+    { order?: string; procedure?: string; rating?: string; missing?: string[] } | undefined;
+  if (entry?.rating)
+    lines.push(
+      `      Rating: ${entry.order ?? '?'} ${entry.procedure ?? ''} ${entry.rating}${entry.missing?.length ? ` (missing: ${entry.missing.join(', ')})` : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -77,12 +94,15 @@ export function printCall(call: HookCall, session: Pick<EhrSession, 'prefetch' |
   lines.push(`── ${call.label}: ${call.hook} → ${call.serviceId}`);
   lines.push(`   POST ${call.url} → ${call.status} in ${call.ms} ms`);
   const drafts = call.request.context.draftOrders.entry.map((e) => `${ref(e.resource)} (${orderText(e.resource)})`);
-  lines.push(`   draft orders: ${drafts.join(', ')}${call.request.context.selections ? `; selected: ${call.request.context.selections.join(', ')}` : ''}`);
+  lines.push(
+    `   draft orders: ${drafts.join(', ')}${call.request.context.selections ? `; selected: ${call.request.context.selections.join(', ')}` : ''}`,
+  );
   if (session.prefetch) {
     const sent = call.prefetchReads.filter((r) => r.sent !== 'omitted').length;
     const how = session.behaviour.prefetchSearch === 'POST _search' ? 'searches by POST _search' : 'searches by GET';
     lines.push(`   prefetch: ${sent} of ${call.prefetchReads.length} keys filled from ${session.fhirBase} (${how})`);
-    for (const r of call.prefetchReads.filter((p) => p.sent !== 'resource')) lines.push(`     ${r.key}: ${r.sent} (${r.how} → ${r.status})`);
+    for (const r of call.prefetchReads.filter((p) => p.sent !== 'resource'))
+      lines.push(`     ${r.key}: ${r.sent} (${r.how} → ${r.status})`);
   } else {
     lines.push(`   no prefetch: the service reads ${session.fhirBase} itself (fhirAuthorization with a made-up token)`);
   }
@@ -103,7 +123,9 @@ export function printCall(call: HookCall, session: Pick<EhrSession, 'prefetch' |
       lines.push(`   System actions in ${where}${here[0].read ? '' : ' — NOT read by this EHR'}:`);
       for (const { action } of here) {
         const rating = pamaRatingOf(action.resource);
-        lines.push(`     - ${action.type} ${action.resource ? `${ref(action.resource)} (${orderText(action.resource)})` : action.resourceId ?? ''}: ${rating ? `pama-rating ${rating}` : 'no pama-rating'}`);
+        lines.push(
+          `     - ${action.type} ${action.resource ? `${ref(action.resource)} (${orderText(action.resource)})` : (action.resourceId ?? '')}: ${rating ? `pama-rating ${rating}` : 'no pama-rating'}`,
+        );
       }
     }
   }
@@ -125,7 +147,9 @@ function summariseParams(params: URLSearchParams): string {
 export function printSession(session: EhrSession): string {
   const out: string[] = [];
   out.push(`EHR simulator: profile ${session.profile} (JWT issuer ${session.behaviour.issuer}), service ${session.service}`);
-  out.push(`FHIR server ${session.fhirBase}; patient ${session.patientId}${session.encounterId ? `, encounter ${session.encounterId}` : ''}`);
+  out.push(
+    `FHIR server ${session.fhirBase}; patient ${session.patientId}${session.encounterId ? `, encounter ${session.encounterId}` : ''}`,
+  );
   out.push(`Discovery: ${session.discovery.map((s) => `${s.id} (${s.hook})`).join(', ') || 'no services'}`);
   for (const hook of session.missingHooks) out.push(`NOTE: the service offers no ${hook} service; no ${hook} call was made.`);
   out.push('');
@@ -143,7 +167,11 @@ export function printSession(session: EhrSession): string {
     // A card order-select showed is not repeated at order-sign for the same, unchanged order: that is agreement.
     const differ = refs.filter((r) => b.has(r) && a.get(r) !== b.get(r));
     const notRepeated = refs.filter((r) => a.has(r) && !b.has(r));
-    out.push(differ.length ? `order-select and order-sign DISAGREE: ${differ.map((r) => `${r} ${a.get(r) ?? 'no card'} vs ${b.get(r) ?? 'no card'}`).join('; ')}` : `order-select and order-sign agree on every order (${refs.length ? refs.map((r) => `${r} ${a.get(r)}`).join(', ') : 'no cards'}${notRepeated.length ? `; not repeated at sign: ${notRepeated.join(', ')}` : ''}).`);
+    out.push(
+      differ.length
+        ? `order-select and order-sign DISAGREE: ${differ.map((r) => `${r} ${a.get(r) ?? 'no card'} vs ${b.get(r) ?? 'no card'}`).join('; ')}`
+        : `order-select and order-sign agree on every order (${refs.length ? refs.map((r) => `${r} ${a.get(r)}`).join(', ') : 'no cards'}${notRepeated.length ? `; not repeated at sign: ${notRepeated.join(', ')}` : ''}).`,
+    );
     out.push('');
   }
   out.push('── Before acting, the draft orders were:');
@@ -162,11 +190,15 @@ export function printSession(session: EhrSession): string {
   if (session.feedback.length === 0) out.push('   none sent (no cards with a uuid)');
   for (const post of session.feedback) {
     const items = post.items.map((i) => `${i.outcome}${i.overrideReason ? ` (${i.overrideReason.reason.code})` : ''}`).join(', ');
-    out.push(`   POST ${post.url} [${items}] → ${post.status} ${typeof post.response === 'string' ? post.response : JSON.stringify(post.response)}`);
+    out.push(
+      `   POST ${post.url} [${items}] → ${post.status} ${typeof post.response === 'string' ? post.response : JSON.stringify(post.response)}`,
+    );
   }
   if (!session.prefetch) {
     const reads = session.fhirRequests.filter((r) => !(r.userAgent ?? '').startsWith(SIMULATOR_USER_AGENT));
-    out.push(`── The service read the FHIR server ${reads.length} times (${reads.filter((r) => r.bearer).length} with the Bearer token): ${reads.map((r) => `${r.method} ${r.path}${summariseParams(r.params)}`).join(', ')}`);
+    out.push(
+      `── The service read the FHIR server ${reads.length} times (${reads.filter((r) => r.bearer).length} with the Bearer token): ${reads.map((r) => `${r.method} ${r.path}${summariseParams(r.params)}`).join(', ')}`,
+    );
   }
   out.push('');
   out.push(session.problems.length ? `FAILED:\n${session.problems.map((p) => `  - ${p}`).join('\n')}` : 'Every call answered 2xx.');

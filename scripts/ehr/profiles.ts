@@ -102,5 +102,11 @@ export function isProfileName(name: string): name is ProfileName {
 /** The service's client profiles (config/profiles/*.json), to warn when the simulator and the service disagree. */
 export function serviceProfileNames(): string[] {
   const dir = path.resolve(__dirname, '..', '..', 'config', 'profiles');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace(/\.json$/, ''))
+        .sort()
+    : [];
 }

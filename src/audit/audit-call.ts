@@ -57,8 +57,14 @@ export function auditCall(input: AuditInput, knowledge: Knowledge, hash: (id: st
  * What identifies an order across the calls of one ordering session: the EHR, the patient, the encounter (when
  * sent) and the order id. Two patients whose drafts share an id are never the same order.
  */
-export function orderKey(issuer: string | undefined, request: Pick<HookRequest, 'context'>, orderRef: string | undefined): string | undefined {
-  return orderRef ? [issuer ?? 'unknown', `Patient/${request.context.patientId}`, request.context.encounterId ?? '', orderRef].join('|') : undefined;
+export function orderKey(
+  issuer: string | undefined,
+  request: Pick<HookRequest, 'context'>,
+  orderRef: string | undefined,
+): string | undefined {
+  return orderRef
+    ? [issuer ?? 'unknown', `Patient/${request.context.patientId}`, request.context.encounterId ?? '', orderRef].join('|')
+    : undefined;
 }
 
 function auditCard(card: CdsCard, evaluation: HookEvaluation, hashOrder: (orderRef: string | undefined) => string | undefined): AuditCard {
@@ -71,7 +77,10 @@ function auditCard(card: CdsCard, evaluation: HookEvaluation, hashOrder: (orderR
     procedure: contract.procedure ?? 'unknown',
     rating: contract.rating ?? 'unknown',
     indicator: card.indicator,
-    suggestions: (card.suggestions ?? []).map((s) => ({ uuid: s.uuid, procedure: evaluation.classify(s.actions.find((a) => a.type === 'create')?.resource).procedure ?? 'unknown' })),
+    suggestions: (card.suggestions ?? []).map((s) => ({
+      uuid: s.uuid,
+      procedure: evaluation.classify(s.actions.find((a) => a.type === 'create')?.resource).procedure ?? 'unknown',
+    })),
     orderHash: hashOrder(contract.order),
   };
 }

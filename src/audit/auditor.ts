@@ -82,7 +82,8 @@ export class Auditor {
    * the order carries a consult id, the same one. Recent cards of this instance are checked first (their rows may still be queued), then the store.
    */
   async alreadyShown(orderKey: string, digest: string, consultId: string | undefined): Promise<boolean> {
-    const matches = (rows: { contentHash?: string; consultId?: string }[]) => rows.some((r) => r.contentHash === digest && (consultId === undefined || r.consultId === consultId));
+    const matches = (rows: { contentHash?: string; consultId?: string }[]) =>
+      rows.some((r) => r.contentHash === digest && (consultId === undefined || r.consultId === consultId));
     const key = (await this.hasher())(orderKey) as string;
     if (matches(this.recent.get(key) ?? [])) return true;
     try {

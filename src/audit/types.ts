@@ -57,6 +57,14 @@ export interface AuditCard {
 export interface AuditExport {
   calls: Omit<AuditCall, 'cards' | 'patientHash' | 'encounterHash' | 'id'>[];
   cards: (AuditCard & { at: string; silent: boolean })[];
-  feedback: { cardUuid: string; outcome: string; acceptedSuggestions: string[]; overrideCode?: string; overrideDisplay?: string; receivedAt: string; knownCard: boolean }[];
+  feedback: {
+    cardUuid: string;
+    outcome: string;
+    acceptedSuggestions: string[];
+    overrideCode?: string;
+    overrideDisplay?: string;
+    receivedAt: string;
+    knownCard: boolean;
+  }[];
   drops: { at: string; rows: number; why: string }[];
 }

@@ -9,7 +9,10 @@ import type { CardTemplate } from '../knowledge/types';
  * the primary tumour and its clip, so anything less clear is not for the axilla.
  */
 export function targetsAxilla(order: ServiceRequest, rule: NonNullable<CardTemplate['axillaTarget']>, knowledge: Knowledge): boolean {
-  const sites = knowledge.valueSet('body-sites').matchAll(codingsOfAll(order.bodySite)).map((m) => m.meaning);
+  const sites = knowledge
+    .valueSet('body-sites')
+    .matchAll(codingsOfAll(order.bodySite))
+    .map((m) => m.meaning);
   if (sites.some((s) => rule.bodySites.includes(s))) return true;
   // Free text only for reasons: a reason coded as "cancer of the left female breast" names the disease, not the target.
   const text = [

@@ -1,7 +1,17 @@
 import type { ClinicalFacts, Fact } from '../facts/types';
 import type { CardWording } from '../knowledge/types';
 
-const ORDER: (keyof ClinicalFacts)[] = ['sex', 'breastCancer', 'biopsyEvidence', 'initialSize', 'initialNodes', 'chemotherapy', 'clippedNode', 'surgerySinceChemotherapy', 'distantMetastasis'];
+const ORDER: (keyof ClinicalFacts)[] = [
+  'sex',
+  'breastCancer',
+  'biopsyEvidence',
+  'initialSize',
+  'initialNodes',
+  'chemotherapy',
+  'clippedNode',
+  'surgerySinceChemotherapy',
+  'distantMetastasis',
+];
 
 /**
  * The facts a card rests on, one Markdown line each, in a clinician's words: label, value, detail and date.
@@ -16,7 +26,8 @@ export function factsMarkdown(facts: ClinicalFacts, wording: CardWording): strin
     const phrase = words.values[fact.value] ?? fact.value;
     let line = `- **${words.label}:** ${phrase}`;
     if (key === 'chemotherapy') {
-      if (facts.chemotherapy.start) line += ` (${facts.chemotherapy.start}${facts.chemotherapy.end ? ` to ${facts.chemotherapy.end}` : ''})`;
+      if (facts.chemotherapy.start)
+        line += ` (${facts.chemotherapy.start}${facts.chemotherapy.end ? ` to ${facts.chemotherapy.end}` : ''})`;
       if (facts.chemotherapy.value === 'stopped-early' && fact.detail) line += `: ${fact.detail}`;
     } else if (fact.detail && !phrase.includes(fact.detail)) {
       line += ` (${fact.detail})`;

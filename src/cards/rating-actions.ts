@@ -22,7 +22,12 @@ export interface Consultation {
  *
  * @example ratingActions(decision, selected, knowledge, consultation) // [{ type: 'update', resource: { ...order, extension: [pama-rating, ...] } }]
  */
-export function ratingActions(decision: Decision | undefined, selected: { ref: string; order: unknown; classification: Classification }[], knowledge: Knowledge, consultation: Consultation): CdsAction[] {
+export function ratingActions(
+  decision: Decision | undefined,
+  selected: { ref: string; order: unknown; classification: Classification }[],
+  knowledge: Knowledge,
+  consultation: Consultation,
+): CdsAction[] {
   const { pama } = knowledge;
   const actions: CdsAction[] = [];
   const rated = new Map((decision?.orders ?? []).map((o) => [o.ref, o]));
@@ -32,22 +37,34 @@ export function ratingActions(decision: Decision | undefined, selected: { ref: s
     const ratedOrder = rated.get(s.ref);
     let code: string | undefined;
     if (ratedOrder && decision?.outcome.status === 'applies') code = ratingCode(ratedOrder, knowledge);
-    else if (!s.classification.procedure && (s.classification.matchedBy || isImagingCategory(order, knowledge))) code = pama.noCriteriaApply;
+    else if (!s.classification.procedure && (s.classification.matchedBy || isImagingCategory(order, knowledge)))
+      code = pama.noCriteriaApply;
     if (!code) continue;
-    actions.push({ type: 'update', description: `Appropriateness rating (${code}) written onto the order`, resource: withRating(order, code, knowledge, consultation) });
+    actions.push({
+      type: 'update',
+      description: `Appropriateness rating (${code}) written onto the order`,
+      resource: withRating(order, code, knowledge, consultation),
+    });
   }
   return actions;
 }
 
 /** An order whose category says imaging (its code may be one this knowledge does not know). */
 function isImagingCategory(order: ServiceRequest, knowledge: Knowledge): boolean {
-  return knowledge.valueSet('order-categories').matchAll(codingsOfAll(order.category)).some((m) => m.meaning === 'imaging');
+  return knowledge
+    .valueSet('order-categories')
+    .matchAll(codingsOfAll(order.category))
+    .some((m) => m.meaning === 'imaging');
 }
 
 /** The pama-rating code of a rated order, or undefined when none is written (a breast study not for the axilla). */
 function ratingCode(rated: RatedOrder, knowledge: Knowledge): string | undefined {
   const template = knowledge.card(rated.rating.card);
-  if (knowledge.pama.onlyWhenForTheAxilla.procedures.includes(rated.procedure) && !(template.axillaTarget && targetsAxilla(rated.order, template.axillaTarget, knowledge))) return undefined;
+  if (
+    knowledge.pama.onlyWhenForTheAxilla.procedures.includes(rated.procedure) &&
+    !(template.axillaTarget && targetsAxilla(rated.order, template.axillaTarget, knowledge))
+  )
+    return undefined;
   return knowledge.pama.ratingCodes[rated.rating.category];
 }
 
@@ -60,7 +77,9 @@ export function withRating(order: ServiceRequest, code: string, knowledge: Knowl
     { url: extensions.rating, valueCodeableConcept: { coding: [{ system: codeSystem, code }] } },
     { url: extensions.consultId, valueUri: consultation.consultId },
     ...(consultation.profile.qcdsmConsulted ? [{ url: extensions.qcdsmConsulted, valueString: consultation.profile.qcdsmConsulted }] : []),
-    ...(code === knowledge.pama.noCriteriaApply ? [] : [{ url: extensions.aucApplied, valueUri: knowledge.variant(knowledge.services[0].variant).source.url }]),
+    ...(code === knowledge.pama.noCriteriaApply
+      ? []
+      : [{ url: extensions.aucApplied, valueUri: knowledge.variant(knowledge.services[0].variant).source.url }]),
   ];
   return { ...order, extension: [...kept, ...added] };
 }

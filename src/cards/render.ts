@@ -27,17 +27,34 @@ export const APPROPRIATENESS_EXTENSION = 'axilla-cds.appropriateness';
  * @example
  * const cards = renderCards(decide(...), request.context, knowledge, settings);
  */
-export function renderCards(decision: Decision, context: OrderContext, knowledge: Knowledge, settings: CardSettings, consultation: Consultation = genericConsultation()): CdsCard[] {
+export function renderCards(
+  decision: Decision,
+  context: OrderContext,
+  knowledge: Knowledge,
+  settings: CardSettings,
+  consultation: Consultation = genericConsultation(),
+): CdsCard[] {
   const { outcome } = decision;
   const wantsCards = outcome.status === 'applies' || (outcome.status === 'insufficient-data' && settings.insufficientDataCards);
   if (!wantsCards) return [];
   // The facts read the same on every card of the call: written once.
   const facts = factsMarkdown(decision.facts, knowledge.wording);
-  if (outcome.status === 'applies') return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts, consultation));
-  return decision.orders.map((o) => insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts));
+  if (outcome.status === 'applies')
+    return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts, consultation));
+  return decision.orders.map((o) =>
+    insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts),
+  );
 }
 
-function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext, knowledge: Knowledge, settings: CardSettings, facts: string, consultation: Consultation): CdsCard {
+function ratingCard(
+  decision: Decision,
+  rated: RatedOrder,
+  context: OrderContext,
+  knowledge: Knowledge,
+  settings: CardSettings,
+  facts: string,
+  consultation: Consultation,
+): CdsCard {
   const template = knowledge.card(rated.rating.card);
   const values = placeholders(decision, rated, knowledge, facts);
   const detail = template.detail.map((d) => fill(d, values));
@@ -50,7 +67,16 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
   if (template.axillaTarget && settings.breastStudyIndicator !== 'info' && targetsAxilla(rated.order, template.axillaTarget, knowledge)) {
     indicator = template.axillaTarget.indicator;
   }
-  const suggestions = suggestionsFor(template, rated, context, knowledge, decision.draftedProcedures, decision.facts.breastCancer.evidence, consultation, decision.variant.id);
+  const suggestions = suggestionsFor(
+    template,
+    rated,
+    context,
+    knowledge,
+    decision.draftedProcedures,
+    decision.facts.breastCancer.evidence,
+    consultation,
+    decision.variant.id,
+  );
   const system = knowledge.wording.overrideReasonSystem;
   return {
     uuid: crypto.randomUUID(),
@@ -59,7 +85,9 @@ function ratingCard(decision: Decision, rated: RatedOrder, context: OrderContext
     detail: detail.join('\n\n'),
     source: source(decision.variant),
     ...(suggestions.length ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
-    ...(template.overrideReasons?.length ? { overrideReasons: template.overrideReasons.map((r) => ({ system, code: r.code, display: r.display })) } : {}),
+    ...(template.overrideReasons?.length
+      ? { overrideReasons: template.overrideReasons.map((r) => ({ system, code: r.code, display: r.display })) }
+      : {}),
     ...(consultation.profile.links === false ? {} : { links: links(decision.variant, knowledge) }),
     extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, rated.rating.category, []) },
   };
@@ -74,7 +102,12 @@ export function genericConsultation(): Consultation {
  * For clients that show a 412 as "all clear": one info card per rated order saying no rating was given because
  * the record could not be read, and what could not be read.
  */
-export function unreadableRecordCards(decision: Decision, unreadable: string[], knowledge: Knowledge, consultation: Consultation): CdsCard[] {
+export function unreadableRecordCards(
+  decision: Decision,
+  unreadable: string[],
+  knowledge: Knowledge,
+  consultation: Consultation,
+): CdsCard[] {
   const template = knowledge.card('unreadable-record');
   return decision.orders.map((rated) => {
     const values = { ...placeholders(decision, rated, knowledge, ''), unreadable: unreadable.join(', ') };
@@ -134,7 +167,8 @@ function source(variant: VariantDefinition): CdsCard['source'] {
 
 function links(variant: VariantDefinition, knowledge: Knowledge): NonNullable<CdsCard['links']> {
   const out: NonNullable<CdsCard['links']> = [{ label: knowledge.wording.links.guidance, url: variant.source.url, type: 'absolute' }];
-  if (variant.source.narrativeUrl) out.push({ label: knowledge.wording.links.narrative, url: variant.source.narrativeUrl, type: 'absolute' });
+  if (variant.source.narrativeUrl)
+    out.push({ label: knowledge.wording.links.narrative, url: variant.source.narrativeUrl, type: 'absolute' });
   return out;
 }
 
@@ -150,4 +184,3 @@ function contract(decision: Decision, rated: RatedOrder, knowledge: Knowledge, r
     ...(missing.length ? { missing } : {}),
   };
 }
-

@@ -30,13 +30,27 @@ export function suggestionsFor(
     if (draftedProcedures.has(s.procedure)) continue;
     const alternative = knowledge.procedure(s.procedure);
     const rating = knowledge.rating(variantId, s.procedure);
-    const rate = (order: ServiceRequest) => (rating ? withRating(order, knowledge.pama.ratingCodes[rating.category], knowledge, consultation) : order);
+    const rate = (order: ServiceRequest) =>
+      rating ? withRating(order, knowledge.pama.ratingCodes[rating.category], knowledge, consultation) : order;
     let actions: CdsAction[];
     if (s.action === 'replace' && consultation.profile.replacement === 'update') {
-      actions = [{ type: 'update', description: fill(words.update, { procedure: selected.name, alternative: alternative.name }), resource: rate(replacedOrder(alternative, rated.order)) }];
+      actions = [
+        {
+          type: 'update',
+          description: fill(words.update, { procedure: selected.name, alternative: alternative.name }),
+          resource: rate(replacedOrder(alternative, rated.order)),
+        },
+      ];
     } else {
-      const create: CdsAction = { type: 'create', description: fill(words.create, { procedure: alternative.name }), resource: rate(draftServiceRequest(alternative, rated.order, context, reasonReferences)) };
-      actions = s.action === 'replace' ? [{ type: 'delete', description: fill(words.delete, { procedure: selected.name }), resourceId: rated.ref }, create] : [create];
+      const create: CdsAction = {
+        type: 'create',
+        description: fill(words.create, { procedure: alternative.name }),
+        resource: rate(draftServiceRequest(alternative, rated.order, context, reasonReferences)),
+      };
+      actions =
+        s.action === 'replace'
+          ? [{ type: 'delete', description: fill(words.delete, { procedure: selected.name }), resourceId: rated.ref }, create]
+          : [create];
     }
     suggestions.push({ label: s.label, uuid: crypto.randomUUID(), ...(s.isRecommended ? { isRecommended: true } : {}), actions });
   }
@@ -51,7 +65,9 @@ function replacedOrder(procedure: ProcedureDefinition, selected: ServiceRequest)
     code: { coding: procedure.order.coding.map((c) => ({ ...c })), text: procedure.order.text },
     ...(procedure.order.bodySite ? { bodySite: [{ coding: [{ ...procedure.order.bodySite }] }] } : {}),
     // Clients that apply an update read the reason of the order (the CDS Hooks sandbox throws without one).
-    reasonCode: selected.reasonCode?.length ? selected.reasonCode : [{ text: 'Breast cancer: axillary restaging after neoadjuvant chemotherapy' }],
+    reasonCode: selected.reasonCode?.length
+      ? selected.reasonCode
+      : [{ text: 'Breast cancer: axillary restaging after neoadjuvant chemotherapy' }],
   };
 }
 
@@ -60,7 +76,12 @@ function identified(reference: string): boolean {
 }
 
 /** A complete draft order for the alternative, for the same patient, encounter and requester as the selected one. */
-function draftServiceRequest(procedure: ProcedureDefinition, selected: ServiceRequest, context: OrderContext, reasonReferences: string[]): ServiceRequest {
+function draftServiceRequest(
+  procedure: ProcedureDefinition,
+  selected: ServiceRequest,
+  context: OrderContext,
+  reasonReferences: string[],
+): ServiceRequest {
   return {
     resourceType: 'ServiceRequest',
     id: crypto.randomUUID(),
@@ -72,6 +93,8 @@ function draftServiceRequest(procedure: ProcedureDefinition, selected: ServiceRe
     subject: { reference: `Patient/${context.patientId}` },
     ...(context.encounterId ? { encounter: { reference: `Encounter/${context.encounterId}` } } : {}),
     ...(selected.requester?.reference ? { requester: { reference: selected.requester.reference } } : {}),
-    ...(reasonReferences.some(identified) ? { reasonReference: reasonReferences.filter(identified).map((reference) => ({ reference })) } : {}),
+    ...(reasonReferences.some(identified)
+      ? { reasonReference: reasonReferences.filter(identified).map((reference) => ({ reference })) }
+      : {}),
   };
 }

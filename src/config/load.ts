@@ -151,31 +151,40 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
     trustedIssuers = readTrustedIssuers(trustedIssuersFile, problems);
     if (production && trustedIssuers) refusePublicTestKeys(trustedIssuersFile, trustedIssuers, problems);
   } else if (!production && !isLoopbackHost(new URL(publicBaseUrl.startsWith('http') ? publicBaseUrl : 'http://invalid').hostname)) {
-    problems.push(`CDS_TRUSTED_ISSUERS is required when PUBLIC_BASE_URL (${publicBaseUrl}) is not a loopback address: the development trust (public test keys) serves local runs only`);
+    problems.push(
+      `CDS_TRUSTED_ISSUERS is required when PUBLIC_BASE_URL (${publicBaseUrl}) is not a loopback address: the development trust (public test keys) serves local runs only`,
+    );
   } else if (!production) {
     trustedIssuers = readTrustedIssuers(DEVELOPMENT_TRUST_FILE, problems);
     warnings.push(
-      'CDS_TRUSTED_ISSUERS is not set: trusting the DEVELOPMENT issuers only (the public CDS Hooks sandbox key and this repository\'s development key). FOR TESTING ONLY: anyone can sign such tokens. Set CDS_TRUSTED_ISSUERS for real EHRs.',
+      "CDS_TRUSTED_ISSUERS is not set: trusting the DEVELOPMENT issuers only (the public CDS Hooks sandbox key and this repository's development key). FOR TESTING ONLY: anyone can sign such tokens. Set CDS_TRUSTED_ISSUERS for real EHRs.",
     );
   }
 
   if (production) {
     for (const issuer of trustedIssuers ?? []) {
       if (!issuer.fhirServers?.length && issuer.anyFhirServer !== true) {
-        problems.push(`CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} must list its fhirServers in production (or set "anyFhirServer": true, and then loopback, private, link-local and metadata addresses are refused)`);
+        problems.push(
+          `CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} must list its fhirServers in production (or set "anyFhirServer": true, and then loopback, private, link-local and metadata addresses are refused)`,
+        );
       }
     }
   }
   const profiles = loadProfiles(problems);
   for (const issuer of trustedIssuers ?? []) {
     const profile = profiles.get(issuer.profile ?? DEFAULT_PROFILE);
-    if (!profile) problems.push(`CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} names profile "${issuer.profile}", which is not in config/profiles/ (${[...profiles.keys()].join(', ')})`);
+    if (!profile)
+      problems.push(
+        `CDS_TRUSTED_ISSUERS: issuer ${issuer.iss} names profile "${issuer.profile}", which is not in config/profiles/ (${[...profiles.keys()].join(', ')})`,
+      );
     else if (!issuer.algorithms && profile.algorithms) issuer.algorithms = profile.algorithms;
   }
 
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/axilla-cds.db';
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got a value starting "${databaseUrl.slice(0, 12)}")`);
+    problems.push(
+      `DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got a value starting "${databaseUrl.slice(0, 12)}")`,
+    );
   }
 
   const bodyLimitText = env.BODY_LIMIT || DEFAULT_BODY_LIMIT;
@@ -207,9 +216,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
   };
 
   const corsText = env.CORS_ORIGINS || '*';
-  const corsOrigins = corsText.trim() === '*' ? ('*' as const) : corsText.split(',').map((o) => o.trim()).filter(Boolean);
+  const corsOrigins =
+    corsText.trim() === '*'
+      ? ('*' as const)
+      : corsText
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
   if (corsOrigins !== '*') {
-    for (const origin of corsOrigins) if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path)`);
+    for (const origin of corsOrigins)
+      if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path)`);
   }
   const rateLimit = env.RATE_LIMIT_PER_MINUTE ? readInteger(env, 'RATE_LIMIT_PER_MINUTE', 0, 1, 1_000_000, problems) : undefined;
   const security: SecuritySettings = {
@@ -227,11 +243,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
 
   const silentText = (env.SILENT_SERVICES ?? '').trim();
   const auditHmacKey = env.AUDIT_HMAC_KEY || undefined;
-  if (auditHmacKey && auditHmacKey.length < 32) problems.push('AUDIT_HMAC_KEY must be at least 32 characters (a random secret; leave it unset to have one generated and kept in the store)');
+  if (auditHmacKey && auditHmacKey.length < 32)
+    problems.push(
+      'AUDIT_HMAC_KEY must be at least 32 characters (a random secret; leave it unset to have one generated and kept in the store)',
+    );
   const governanceToken = env.GOVERNANCE_TOKEN || undefined;
   if (governanceToken && governanceToken.length < 24) problems.push('GOVERNANCE_TOKEN must be at least 24 characters (a random secret)');
   const governance: GovernanceSettings = {
-    silentServices: silentText === '*' ? '*' : silentText.split(',').map((s) => s.trim()).filter(Boolean),
+    silentServices:
+      silentText === '*'
+        ? '*'
+        : silentText
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     auditHmacKey,
     auditRetentionDays: readInteger(env, 'AUDIT_RETENTION_DAYS', 400, 1, 36500, problems),
     auditQueueMax: readInteger(env, 'AUDIT_QUEUE_MAX', 10000, 1, 1_000_000, problems),
@@ -241,7 +266,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): { config: Config; warnings: 
 
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken && metricsToken.length < 24) problems.push('METRICS_TOKEN must be at least 24 characters (a random secret)');
-  const metricsMode = readChoice(env, 'METRICS', ['off', 'open', 'token'], metricsToken ? 'token' : 'off', problems) as MetricsSettings['mode'];
+  const metricsMode = readChoice(
+    env,
+    'METRICS',
+    ['off', 'open', 'token'],
+    metricsToken ? 'token' : 'off',
+    problems,
+  ) as MetricsSettings['mode'];
   if (metricsMode === 'token' && !metricsToken) problems.push('METRICS=token needs METRICS_TOKEN');
   const metrics: MetricsSettings = { mode: metricsMode, ...(metricsToken ? { token: metricsToken } : {}) };
 
@@ -337,7 +368,12 @@ function publicTestKeyThumbprints(): Set<string> {
 }
 
 function thumbprint(jwk: Record<string, unknown>): string {
-  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  const members =
+    jwk.kty === 'EC'
+      ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+      : jwk.kty === 'RSA'
+        ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
+        : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return crypto.createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
@@ -345,7 +381,9 @@ function refusePublicTestKeys(file: string, issuers: TrustedIssuer[], problems: 
   const known = publicTestKeyThumbprints();
   issuers.forEach((issuer, i) => {
     if (issuer.iss === DEVELOPMENT_ISSUER || (issuer.jwks?.keys ?? []).some((k) => known.has(thumbprint(k)))) {
-      problems.push(`CDS_TRUSTED_ISSUERS (${file}): [${i}] (${issuer.iss}) trusts a public test key (the CDS Hooks sandbox's or the development key), which anyone can sign with: never in production`);
+      problems.push(
+        `CDS_TRUSTED_ISSUERS (${file}): [${i}] (${issuer.iss}) trusts a public test key (the CDS Hooks sandbox's or the development key), which anyone can sign with: never in production`,
+      );
     }
   });
 }
@@ -356,7 +394,8 @@ function checkInlineKeys(where: string, issuers: TrustedIssuer[], problems: stri
     const kids = new Set<string>();
     (issuer.jwks?.keys ?? []).forEach((key, k) => {
       const at = `${where}: [${i}].jwks.keys[${k}]`;
-      if (!['EC', 'RSA', 'OKP'].includes(String(key.kty))) return void problems.push(`${at} must be an asymmetric key (kty EC, RSA or OKP), not ${String(key.kty)}`);
+      if (!['EC', 'RSA', 'OKP'].includes(String(key.kty)))
+        return void problems.push(`${at} must be an asymmetric key (kty EC, RSA or OKP), not ${String(key.kty)}`);
       if ('d' in key) return void problems.push(`${at} is a private key: list only public keys`);
       if (typeof key.kid !== 'string' || key.kid === '') return void problems.push(`${at} has no kid`);
       if (kids.has(key.kid)) problems.push(`${at}: kid ${key.kid} appears twice`);
@@ -388,7 +427,11 @@ function readTrustedIssuers(file: string, problems: string[]): TrustedIssuer[] |
   }
   const issuers = data as TrustedIssuer[];
   issuers.forEach((issuer, i) => {
-    for (const [field, url] of [['jwksUrl', issuer.jwksUrl], ...(issuer.jkuAllowlist ?? []).map((u) => ['jkuAllowlist', u]), ...(issuer.fhirServers ?? []).map((u) => ['fhirServers', u])]) {
+    for (const [field, url] of [
+      ['jwksUrl', issuer.jwksUrl],
+      ...(issuer.jkuAllowlist ?? []).map((u) => ['jkuAllowlist', u]),
+      ...(issuer.fhirServers ?? []).map((u) => ['fhirServers', u]),
+    ]) {
       const problem = url ? serverUrlProblem(url) : undefined;
       if (problem) problems.push(`${where}: [${i}].${field} (${url}) ${problem}`);
     }
@@ -401,4 +444,3 @@ function readTrustedIssuers(file: string, problems: string[]): TrustedIssuer[] |
   }
   return issuers;
 }
-

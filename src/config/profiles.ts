@@ -20,7 +20,15 @@ export interface ClientProfile {
 export const DEFAULT_PROFILE = 'generic';
 
 /** The spec's behaviour everywhere, as config/profiles/generic.json says: for callers outside a hook call. */
-export const GENERIC_PROFILE: ClientProfile = { name: DEFAULT_PROFILE, description: 'CDS Hooks 2.0', documentedBy: 'CDS Hooks 2.0', unreadableRecord: '412', replacement: 'delete-create', systemActions: 'top-level', fallbackSearches: {} };
+export const GENERIC_PROFILE: ClientProfile = {
+  name: DEFAULT_PROFILE,
+  description: 'CDS Hooks 2.0',
+  documentedBy: 'CDS Hooks 2.0',
+  unreadableRecord: '412',
+  replacement: 'delete-create',
+  systemActions: 'top-level',
+  fallbackSearches: {},
+};
 const PROFILES_DIR = path.join(REPO_ROOT, 'config', 'profiles');
 
 /**
@@ -31,7 +39,10 @@ const PROFILES_DIR = path.join(REPO_ROOT, 'config', 'profiles');
 export function loadProfiles(problems: string[], dir = PROFILES_DIR): Map<string, ClientProfile> {
   const validate = validator('config/client-profile.schema.json');
   const profiles = new Map<string, ClientProfile>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const where = `config/profiles/${file}`;
     let data: unknown;
     try {
@@ -49,6 +60,7 @@ export function loadProfiles(problems: string[], dir = PROFILES_DIR): Map<string
     if (`${profile.name}.json` !== file) problems.push(`${where}: name is "${profile.name}" but the file is named ${file}`);
     profiles.set(profile.name, profile);
   }
-  if (!profiles.has(DEFAULT_PROFILE)) problems.push(`config/profiles/${DEFAULT_PROFILE}.json is missing: every issuer without a profile uses it`);
+  if (!profiles.has(DEFAULT_PROFILE))
+    problems.push(`config/profiles/${DEFAULT_PROFILE}.json is missing: every issuer without a profile uses it`);
   return profiles;
 }

@@ -26,11 +26,21 @@ export interface Evaluation {
  * const result = evaluateBundle(bundle, [serviceRequest], knowledge, config);
  * result.decision.outcome // { status: 'does-not-apply', reason: 'node-positive', evidence: [...] }
  */
-export function evaluateBundle(bundle: Bundle, drafts: ServiceRequest[], knowledge: Knowledge, config: Pick<Config, 'site'>, now = Date.now()): Evaluation {
+export function evaluateBundle(
+  bundle: Bundle,
+  drafts: ServiceRequest[],
+  knowledge: Knowledge,
+  config: Pick<Config, 'site'>,
+  now = Date.now(),
+): Evaluation {
   const all = resourcesOf(bundle);
   const record = buildRecord(all);
   const patientId = record.patient?.id ?? 'unknown';
-  const orders = drafts.map((d) => ({ ...d, id: d.id ?? crypto.randomUUID(), subject: d.subject ?? { reference: `Patient/${patientId}` } }));
+  const orders = drafts.map((d) => ({
+    ...d,
+    id: d.id ?? crypto.randomUUID(),
+    subject: d.subject ?? { reference: `Patient/${patientId}` },
+  }));
   const context: OrderContext = {
     userId: 'Practitioner/offline-evaluation',
     patientId,

@@ -16,9 +16,14 @@ export function explain(result: Evaluation, knowledge: Knowledge): string {
   const { decision } = result;
   const variant = decision.variant;
   const out: string[] = [];
-  out.push(`axilla-cds evaluation: knowledge ${knowledge.version} (digest ${knowledge.digest}), ${variant.topic.title} variant ${variant.variant} (${variant.id} ${variant.version})`);
+  out.push(
+    `axilla-cds evaluation: knowledge ${knowledge.version} (digest ${knowledge.digest}), ${variant.topic.title} variant ${variant.variant} (${variant.id} ${variant.version})`,
+  );
   out.push('', 'ORDERS');
-  for (const o of result.orders) out.push(`  ${o.ref}: ${o.classification.procedure ? knowledge.procedure(o.classification.procedure).name : 'not rated by this variant'} (${o.classification.reason})`);
+  for (const o of result.orders)
+    out.push(
+      `  ${o.ref}: ${o.classification.procedure ? knowledge.procedure(o.classification.procedure).name : 'not rated by this variant'} (${o.classification.reason})`,
+    );
 
   out.push('', 'FACTS');
   const facts = decision.facts as unknown as Record<string, Fact<string> | undefined>;
@@ -30,8 +35,12 @@ export function explain(result: Evaluation, knowledge: Knowledge): string {
     out.push(`  ${(line ?? `- ${key}: ${fact.value}`).replace(/^- /, '').replace(/\*\*/g, '')}`);
     for (const ref of fact.evidence) out.push(`      from ${describe(ref, result.resources, knowledge)}`);
   }
-  for (const [key, label] of [['recurrence', 'Recurrence signs'], ['otherHistology', 'Histology other than carcinoma'], ['axillarySurgeryBeforeChemotherapy', 'Axillary surgery before chemotherapy']] as const) {
-    const fact = (decision.facts)[key];
+  for (const [key, label] of [
+    ['recurrence', 'Recurrence signs'],
+    ['otherHistology', 'Histology other than carcinoma'],
+    ['axillarySurgeryBeforeChemotherapy', 'Axillary surgery before chemotherapy'],
+  ] as const) {
+    const fact = decision.facts[key];
     if (!fact) continue;
     out.push(`  ${label}: ${fact.detail ?? fact.value}${fact.date ? `, ${fact.date}` : ''}`);
     for (const ref of fact.evidence) out.push(`      from ${describe(ref, result.resources, knowledge)}`);
@@ -44,7 +53,9 @@ export function explain(result: Evaluation, knowledge: Knowledge): string {
   } else if (outcome.status === 'does-not-apply') {
     const index = variant.criteria.exclusions.findIndex((e) => e.reason === outcome.reason);
     const rule = variant.criteria.exclusions[index];
-    out.push(`  DOES NOT APPLY: ${outcome.reason} (rule ${index + 1} of ${variant.criteria.exclusions.length} in hooks/variants/${variant.id}.json, criteria.exclusions[${index}])`);
+    out.push(
+      `  DOES NOT APPLY: ${outcome.reason} (rule ${index + 1} of ${variant.criteria.exclusions.length} in hooks/variants/${variant.id}.json, criteria.exclusions[${index}])`,
+    );
     out.push(`  Rule: ${rule.description}`);
     out.push(`  Source: ${rule.source}`);
     if (outcome.evidence.length) for (const ref of outcome.evidence) out.push(`  Because of ${describe(ref, result.resources, knowledge)}`);
@@ -57,7 +68,8 @@ export function explain(result: Evaluation, knowledge: Knowledge): string {
   }
 
   out.push('', `CARDS (${result.cards.length})`);
-  if (result.cards.length === 0) out.push(outcome.status === 'does-not-apply' ? '  none: the variant does not apply to this patient' : '  none');
+  if (result.cards.length === 0)
+    out.push(outcome.status === 'does-not-apply' ? '  none: the variant does not apply to this patient' : '  none');
   for (const card of result.cards) {
     out.push(`  [${card.indicator.toUpperCase()}] ${card.summary}`);
     for (const line of (card.detail ?? '').split('\n')) out.push(`      ${line}`);
@@ -72,16 +84,29 @@ function describe(ref: string, resources: Map<string, FhirResource>, knowledge: 
   const r = resources.get(ref) as (FhirResource & Record<string, unknown>) | undefined;
   if (!r) return ref;
   const reference = (r.medicationReference as { reference?: string } | undefined)?.reference;
-  const medication = reference ? (resources.get(reference.replace(/^.*\b(Medication\/[^/]+)$/, '$1')) as { code?: unknown } | undefined) : undefined;
+  const medication = reference
+    ? (resources.get(reference.replace(/^.*\b(Medication\/[^/]+)$/, '$1')) as { code?: unknown } | undefined)
+    : undefined;
   const concept = r.code ?? r.medicationCodeableConcept ?? medication?.code ?? r.valueCodeableConcept;
   // A standard code a reviewer can look up, before a site's local one.
   const codings = codingsOf(concept);
   const coding = codings.find((c) => knowledge.codeSystems.isKnown(c.system)) ?? codings[0];
   const what = coding ? `${coding.code}${coding.display ? ` "${coding.display}"` : ''}` : textOf(concept).trim();
   const value = r.resourceType === 'Observation' ? observationValue(r) : '';
-  const date = [r.onsetDateTime, r.effectiveDateTime, r.performedDateTime, (r.performedPeriod as { start?: string } | undefined)?.start, r.authoredOn, r.whenHandedOver, r.recordedDate, r.issued].find((d) => typeof d === 'string');
+  const date = [
+    r.onsetDateTime,
+    r.effectiveDateTime,
+    r.performedDateTime,
+    (r.performedPeriod as { start?: string } | undefined)?.start,
+    r.authoredOn,
+    r.whenHandedOver,
+    r.recordedDate,
+    r.issued,
+  ].find((d) => typeof d === 'string');
   const status = typeof r.status === 'string' ? r.status : codingsOf(r.clinicalStatus)[0]?.code;
-  return [ref, what && `: ${what}`, value && ` = ${value}`, status && ` (${status})`, date && `, ${String(date).slice(0, 10)}`].filter(Boolean).join('');
+  return [ref, what && `: ${what}`, value && ` = ${value}`, status && ` (${status})`, date && `, ${String(date).slice(0, 10)}`]
+    .filter(Boolean)
+    .join('');
 }
 
 function observationValue(r: Record<string, unknown>): string {

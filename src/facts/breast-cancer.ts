@@ -9,7 +9,9 @@ import type { BreastCancerStatus, Fact, FactContext } from './types';
  * one whose clinical status is recurrence or relapse is another variant.
  */
 export function breastCancerFact(ctx: FactContext, dx: CurrentDiagnosis): Fact<BreastCancerStatus> {
-  const recurrent = dx.conditions.filter((c) => statusIn(ctx.knowledge.statuses.condition.recurrence, codingsOf(c.clinicalStatus)[0]?.code));
+  const recurrent = dx.conditions.filter((c) =>
+    statusIn(ctx.knowledge.statuses.condition.recurrence, codingsOf(c.clinicalStatus)[0]?.code),
+  );
   if (recurrent.length > 0) return dated('recurrence', recurrent, dx);
   if (dx.conditions.length > 0) {
     // The standard code that made it a breast cancer (not a site's local code), as a clinician can look it up.
@@ -34,7 +36,9 @@ export function biopsyEvidenceFact({ record, knowledge }: FactContext): Fact<'bi
     const kind = biopsy.match(codingsOf(p.code))?.meaning;
     return kind === 'breast-biopsy' || (kind === 'biopsy' && sites.matchAll(codingsOfAll(p.bodySite)).some((m) => m.meaning === 'breast'));
   });
-  const histology = record.conditions.filter((c) => Array.isArray(c.evidence) && c.evidence.some((e) => (e?.code ?? []).length > 0 || (e?.detail ?? []).length > 0));
+  const histology = record.conditions.filter(
+    (c) => Array.isArray(c.evidence) && c.evidence.some((e) => (e?.code ?? []).length > 0 || (e?.detail ?? []).length > 0),
+  );
   const evidence = [...procedures.map(ref), ...histology.map(ref)];
   if (evidence.length === 0) return { value: 'none', evidence: [] };
   const times = procedures.map((p) => firstTime(p.performedDateTime, p.performedPeriod?.start)).filter((t): t is number => t !== undefined);

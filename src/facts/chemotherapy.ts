@@ -1,4 +1,15 @@
-import type { CodeableConcept, Condition, Dosage, FhirResource as FhirResourceLike, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Procedure, Reference } from 'fhir/r4';
+import type {
+  CodeableConcept,
+  Condition,
+  Dosage,
+  FhirResource as FhirResourceLike,
+  Medication,
+  MedicationAdministration,
+  MedicationDispense,
+  MedicationRequest,
+  Procedure,
+  Reference,
+} from 'fhir/r4';
 import { medicationRef, type PatientRecord } from '../record/patient-record';
 import { asArray, codingsOf, codingsOfAll, DAY_MS, dayOf, firstTime, isoDate, periodOf, ref, statusIn, textOf } from './fhir-values';
 import { relative } from './staging';
@@ -47,31 +58,61 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   const earliest = diagnosedAt === undefined ? undefined : dayOf(diagnosedAt) - variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
   const current = (span: Span) => earliest === undefined || dayOf(span.end ?? span.start ?? Number.POSITIVE_INFINITY) >= earliest;
 
-  const isChemoProcedure = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy' || isCytotoxicCoding(codingsOf(p.code));
+  const isChemoProcedure = (p: Procedure) =>
+    procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy' || isCytotoxicCoding(codingsOf(p.code));
   const isAdministration = (p: Procedure) => procedureCodes.match(codingsOf(p.code))?.meaning === 'chemotherapy-administration';
   const namedProcedures = record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isChemoProcedure(p));
-  const namesNoDrug = namedProcedures.length === 0 && chemoRequests.length === 0 && !record.medicationAdministrations.some((a) => isCytotoxicCoding(medicationCodings(a, record))) && !record.medicationDispenses.some((d) => isCytotoxicCoding(medicationCodings(d, record)));
+  const namesNoDrug =
+    namedProcedures.length === 0 &&
+    chemoRequests.length === 0 &&
+    !record.medicationAdministrations.some((a) => isCytotoxicCoding(medicationCodings(a, record))) &&
+    !record.medicationDispenses.some((d) => isCytotoxicCoding(medicationCodings(d, record)));
   // An administration code (CPT 964xx) says a drug was infused, not which: antibodies that continue after chemotherapy are billed the same way.
-  const procedures = [...namedProcedures, ...(namesNoDrug ? record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isAdministration(p)) : [])].map((p) => ({ p, ...procedureSpan(p) })).filter(current);
+  const procedures = [
+    ...namedProcedures,
+    ...(namesNoDrug ? record.procedures.filter((p) => !statusIn(P.notPerformed, p.status) && isAdministration(p)) : []),
+  ]
+    .map((p) => ({ p, ...procedureSpan(p) }))
+    .filter(current);
   const doses = [
     ...record.medicationAdministrations
       .filter((a) => statusIn(MA.given, a.status) && (isCytotoxicCoding(medicationCodings(a, record)) || carriesOutChemo([a.request])))
       .map((a) => ({ resource: a, start: doseTime(a), end: doseTime(a) })),
     ...record.medicationDispenses
-      .filter((d) => statusIn(knowledge.statuses.medicationDispense.given, d.status) && (isCytotoxicCoding(medicationCodings(d, record)) || carriesOutChemo(asArray<Reference>(d.authorizingPrescription))))
+      .filter(
+        (d) =>
+          statusIn(knowledge.statuses.medicationDispense.given, d.status) &&
+          (isCytotoxicCoding(medicationCodings(d, record)) || carriesOutChemo(asArray<Reference>(d.authorizingPrescription))),
+      )
       .map((d) => ({ resource: d, ...dispenseSpan(d) })),
   ].filter(current);
-  const requests = chemoRequests.filter((r) => statusIn(MR.ended, r.status) || statusIn(MR.active, r.status)).map((r) => ({ r, ...requestSpan(r) })).filter(current);
-  const planned = record.procedures.filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p)).map((p) => procedureSpan(p).start).filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
+  const requests = chemoRequests
+    .filter((r) => statusIn(MR.ended, r.status) || statusIn(MR.active, r.status))
+    .map((r) => ({ r, ...requestSpan(r) }))
+    .filter(current);
+  const planned = record.procedures
+    .filter((p) => statusIn(P.planned, p.status) && isChemoProcedure(p))
+    .map((p) => procedureSpan(p).start)
+    .filter((t): t is number => t !== undefined && dayOf(t) >= dayOf(now));
 
-  const encounters = namesNoDrug ? chemotherapyConditions(ctx, 'chemotherapy-administration').map((c) => ({ c, start: firstTime(c.onsetDateTime, c.recordedDate), end: firstTime(c.onsetDateTime, c.recordedDate) })).filter(current) : [];
-  const evidence = [...procedures.map((s) => ref(s.p)), ...doses.map((d) => ref(d.resource)), ...requests.map((s) => ref(s.r)), ...encounters.map((e) => ref(e.c))];
+  const encounters = namesNoDrug
+    ? chemotherapyConditions(ctx, 'chemotherapy-administration')
+        .map((c) => ({ c, start: firstTime(c.onsetDateTime, c.recordedDate), end: firstTime(c.onsetDateTime, c.recordedDate) }))
+        .filter(current)
+    : [];
+  const evidence = [
+    ...procedures.map((s) => ref(s.p)),
+    ...doses.map((d) => ref(d.resource)),
+    ...requests.map((s) => ref(s.r)),
+    ...encounters.map((e) => ref(e.c)),
+  ];
   const intents = new Set<string>();
   for (const { p } of procedures) for (const m of procedureCodes.matchAll(codingsOfAll(p.reasonCode))) intents.add(m.meaning);
   for (const { r } of requests) for (const m of procedureCodes.matchAll(codingsOfAll(r.reasonCode))) intents.add(m.meaning);
   if (evidence.length === 0) {
     const history = chemotherapyConditions(ctx, 'chemotherapy-history');
-    if (history.length > 0) return { status: 'end-unknown', intents, evidence: history.map(ref), why: 'a history of chemotherapy is recorded, without dates' };
+    if (history.length > 0)
+      return { status: 'end-unknown', intents, evidence: history.map(ref), why: 'a history of chemotherapy is recorded, without dates' };
     return { status: 'not-started', intents, evidence, why: 'no chemotherapy procedure, administration, dispense or request' };
   }
   const given = procedures.length > 0 || doses.length > 0 || encounters.length > 0;
@@ -80,8 +121,16 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
 
   const sessions = procedures.filter((s) => !s.courseLevel);
   const courses = procedures.filter((s) => s.courseLevel);
-  const doseTimes = [...doses.map((d) => d.end ?? d.start), ...sessions.map((s) => s.start), ...encounters.map((e) => e.start)].filter(isTime);
-  const recordedStarts = [...courses.map((s) => s.start), ...doses.map((d) => d.start), ...sessions.map((s) => s.start), ...encounters.map((e) => e.start), ...requests.map((s) => s.start)].filter(isTime);
+  const doseTimes = [...doses.map((d) => d.end ?? d.start), ...sessions.map((s) => s.start), ...encounters.map((e) => e.start)].filter(
+    isTime,
+  );
+  const recordedStarts = [
+    ...courses.map((s) => s.start),
+    ...doses.map((d) => d.start),
+    ...sessions.map((s) => s.start),
+    ...encounters.map((e) => e.start),
+    ...requests.map((s) => s.start),
+  ].filter(isTime);
   const authored = requests.map((s) => firstTime(s.r.authoredOn)).filter(isTime);
   const starts = recordedStarts.length > 0 ? recordedStarts : authored;
   const start = starts.length ? Math.min(...starts) : undefined;
@@ -103,16 +152,26 @@ export function chemotherapyCourse(ctx: FactContext, diagnosedAt: number | undef
   const endedCourses = courses.filter((s) => statusIn(P.ended, s.p.status) || s.end !== undefined);
   const endedRequests = requests.filter((s) => statusIn(MR.ended, s.r.status));
   // A stopped order's planned window says when it would have ended, not when it did: its doses say that.
-  const recordedEnd = maxOf([...endedCourses.map((s) => s.end), ...endedRequests.filter((s) => !(statusIn(MR.stopped, s.r.status) && lastDose !== undefined)).map((s) => s.end)]);
+  const recordedEnd = maxOf([
+    ...endedCourses.map((s) => s.end),
+    ...endedRequests.filter((s) => !(statusIn(MR.stopped, s.r.status) && lastDose !== undefined)).map((s) => s.end),
+  ]);
 
   if (procedures.some((s) => statusIn(P.inProgress, s.p.status))) return course('in-progress', 'a chemotherapy procedure is in progress');
   if (planned.length > 0) return course('in-progress', 'a further chemotherapy session is planned');
-  if (activeRequests.some((s) => (s.end !== undefined && dayOf(s.end) > dayOf(now)) || (s.start !== undefined && dayOf(s.start) > dayOf(now)))) {
+  if (
+    activeRequests.some((s) => (s.end !== undefined && dayOf(s.end) > dayOf(now)) || (s.start !== undefined && dayOf(s.start) > dayOf(now)))
+  ) {
     return course('in-progress', 'an active chemotherapy request runs into the future');
   }
   const courseEndedAfterLastDose = recordedEnd !== undefined && lastDose !== undefined && dayOf(recordedEnd) >= dayOf(lastDose);
   const daysSinceLastDose = lastDose === undefined ? undefined : dayOf(now) - dayOf(lastDose);
-  if (daysSinceLastDose !== undefined && daysSinceLastDose < settings.lastDoseCompletedAfterDays && !courseEndedAfterLastDose && !stops.early) {
+  if (
+    daysSinceLastDose !== undefined &&
+    daysSinceLastDose < settings.lastDoseCompletedAfterDays &&
+    !courseEndedAfterLastDose &&
+    !stops.early
+  ) {
     return course('in-progress', `a dose was given within ${settings.lastDoseCompletedAfterDays} days and no completion is recorded`);
   }
 
@@ -155,7 +214,10 @@ export function chemotherapyFact(ctx: FactContext, course: ChemotherapyCourse, s
 }
 
 /** Why stopped chemotherapy orders and procedures stopped: progression, or an early stop for another stated reason. */
-function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[]): { progression?: ChemotherapyCourse['progression']; early?: ChemotherapyCourse['stoppedEarly'] } {
+function stopReasons(
+  ctx: FactContext,
+  records: (MedicationRequest | Procedure)[],
+): { progression?: ChemotherapyCourse['progression']; early?: ChemotherapyCourse['stoppedEarly'] } {
   const { knowledge } = ctx;
   const reasons = knowledge.valueSet('treatment-stop-reasons');
   const progressionWords = knowledge.text('progression');
@@ -164,7 +226,10 @@ function stopReasons(ctx: FactContext, records: (MedicationRequest | Procedure)[
   const early: string[] = [];
   const why: string[] = [];
   for (const r of records) {
-    const stopped = r.resourceType === 'MedicationRequest' ? statusIn(knowledge.statuses.medicationRequest.stopped, r.status) : statusIn(knowledge.statuses.procedure.stopped, r.status);
+    const stopped =
+      r.resourceType === 'MedicationRequest'
+        ? statusIn(knowledge.statuses.medicationRequest.stopped, r.status)
+        : statusIn(knowledge.statuses.procedure.stopped, r.status);
     if (!stopped) continue;
     const concept = r.statusReason;
     const meanings = reasons.matchAll(codingsOf(concept)).map((m) => m.meaning);
@@ -192,7 +257,11 @@ function stopReasonWords(concept: CodeableConcept | undefined): string {
 /** Conditions that record chemotherapy by code (ICD-10-CM Z51.11 encounters, Z92.21 history). */
 function chemotherapyConditions({ record, knowledge }: FactContext, meaning: string): Condition[] {
   const codes = knowledge.valueSet('chemotherapy-procedures');
-  return record.conditions.filter((c) => !statusIn(knowledge.statuses.condition.withdrawn, codingsOf(c.verificationStatus)[0]?.code) && codes.match(codingsOf(c.code))?.meaning === meaning);
+  return record.conditions.filter(
+    (c) =>
+      !statusIn(knowledge.statuses.condition.withdrawn, codingsOf(c.verificationStatus)[0]?.code) &&
+      codes.match(codingsOf(c.code))?.meaning === meaning,
+  );
 }
 
 /** A treatment-response or disease-status observation after chemotherapy started that says the cancer progressed. */
@@ -200,13 +269,23 @@ function progressionFinding({ record, knowledge }: FactContext, start: number | 
   if (start === undefined) return undefined;
   const response = knowledge.valueSet('treatment-response');
   const found = record.observations.filter((o) => {
-    if (statusIn(knowledge.statuses.observation.withdrawn, o.status) || response.match(codingsOf(o.code))?.meaning !== 'response-observation') return false;
+    if (
+      statusIn(knowledge.statuses.observation.withdrawn, o.status) ||
+      response.match(codingsOf(o.code))?.meaning !== 'response-observation'
+    )
+      return false;
     const time = firstTime(o.effectiveDateTime, o.effectivePeriod?.start, o.issued);
-    const progressed = response.matchAll(codingsOf(o.valueCodeableConcept)).some((m) => m.meaning === 'progression') || knowledge.text('progression').test([textOf(o.valueCodeableConcept), o.valueString ?? ''].join(' '));
+    const progressed =
+      response.matchAll(codingsOf(o.valueCodeableConcept)).some((m) => m.meaning === 'progression') ||
+      knowledge.text('progression').test([textOf(o.valueCodeableConcept), o.valueString ?? ''].join(' '));
     return progressed && time !== undefined && dayOf(time) >= dayOf(start);
   });
   if (found.length === 0) return undefined;
-  return { reason: 'progression recorded during chemotherapy', evidence: found.map(ref), time: firstTime(found[0].effectiveDateTime, found[0].issued) };
+  return {
+    reason: 'progression recorded during chemotherapy',
+    evidence: found.map(ref),
+    time: firstTime(found[0].effectiveDateTime, found[0].issued),
+  };
 }
 
 /** The drug codes of an administration, dispense or request: inline, or of the Medication it references (contained, or in the record). */
@@ -216,7 +295,9 @@ function medicationCodings(resource: MedicationAdministration | MedicationReques
   if (typeof reference !== 'string') return inline;
   let medication: Medication | undefined;
   if (reference.startsWith('#')) {
-    medication = asArray<FhirResourceLike>(resource.contained).find((c): c is Medication => c?.resourceType === 'Medication' && `#${c.id}` === reference);
+    medication = asArray<FhirResourceLike>(resource.contained).find(
+      (c): c is Medication => c?.resourceType === 'Medication' && `#${c.id}` === reference,
+    );
   } else {
     const key = medicationRef(reference);
     medication = key ? record.medications.get(key) : undefined;
@@ -228,7 +309,8 @@ function medicationCodings(resource: MedicationAdministration | MedicationReques
 function procedureSpan(p: Procedure): Span & { courseLevel: boolean } {
   const period = periodOf(p.performedPeriod);
   const at = firstTime(p.performedDateTime);
-  if (period.start !== undefined || period.end !== undefined) return { start: period.start ?? period.end, end: period.end, courseLevel: true };
+  if (period.start !== undefined || period.end !== undefined)
+    return { start: period.start ?? period.end, end: period.end, courseLevel: true };
   return { start: at, end: at, courseLevel: at === undefined };
 }
 
@@ -241,7 +323,8 @@ function doseTime(a: MedicationAdministration): number | undefined {
 function dispenseSpan(d: MedicationDispense): Span {
   const start = firstTime(d.whenHandedOver, d.whenPrepared);
   const supply = d.daysSupply?.value;
-  const end = start !== undefined && typeof supply === 'number' && supply > 0 && supply < 366 ? start + (Math.round(supply) - 1) * DAY_MS : start;
+  const end =
+    start !== undefined && typeof supply === 'number' && supply > 0 && supply < 366 ? start + (Math.round(supply) - 1) * DAY_MS : start;
   return { start, end };
 }
 

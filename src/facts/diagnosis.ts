@@ -40,7 +40,9 @@ export function currentDiagnosis(ctx: FactContext, biopsyProven: boolean): Curre
   const windowDays = ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
   const primaries = ctx.record.conditions.filter((c) => isAsserted(c, statuses) && isPrimaryBreastCancer(c, ctx));
   const unstatedAll = primaries.filter((c) => statusCode(c.verificationStatus) === undefined);
-  const confirmed = primaries.filter((c) => statusIn(statuses.condition.confirmed, statusCode(c.verificationStatus)) || (biopsyProven && unstatedAll.includes(c)));
+  const confirmed = primaries.filter(
+    (c) => statusIn(statuses.condition.confirmed, statusCode(c.verificationStatus)) || (biopsyProven && unstatedAll.includes(c)),
+  );
   const current = confirmed.filter((c) => isCurrent(c, statuses));
   const candidates = current.length > 0 ? current : unstatedAll.filter((c) => isCurrent(c, statuses));
   const onsets = candidates.map(onsetOf).filter((t): t is number => t !== undefined);

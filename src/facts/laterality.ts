@@ -15,7 +15,9 @@ export function sideOf(knowledge: Knowledge, code: unknown, bodySites: unknown):
   const sites = asArray<CodeableConcept | null>(bodySites).filter((s): s is CodeableConcept => typeof s === 'object' && s !== null);
   // A laterality qualifier may ride on the body site as an extension (e.g. mCODE's laterality extension).
   const qualifiers = sites.flatMap((s) => asArray<{ valueCodeableConcept?: unknown }>(s.extension).map((e) => e?.valueCodeableConcept));
-  const coded = new Set(laterality.matchAll([...codingsOf(code), ...codingsOfAll(sites), ...codingsOfAll(qualifiers)]).map((m) => m.meaning as Side));
+  const coded = new Set(
+    laterality.matchAll([...codingsOf(code), ...codingsOfAll(sites), ...codingsOfAll(qualifiers)]).map((m) => m.meaning as Side),
+  );
   if (coded.size === 1) return [...coded][0];
   if (coded.size > 1) return coded.has('bilateral') ? 'bilateral' : undefined;
   const text = [textOf(code), ...sites.map(textOf)].join(' ');

@@ -18,7 +18,12 @@ type BiopsyResult = 'positive' | 'negative' | 'unreadable';
  * cannot be read leaves the status unknown, never cN0. Otherwise cN0 when the latest final clinical N of this
  * cancer before chemotherapy is N0. yc/yp categories describe the nodes after treatment, not at diagnosis.
  */
-export function initialNodesFact(ctx: FactContext, dx: CurrentDiagnosis, staging: StagingReading[], chemoStart: number | undefined): Fact<InitialNodes> {
+export function initialNodesFact(
+  ctx: FactContext,
+  dx: CurrentDiagnosis,
+  staging: StagingReading[],
+  chemoStart: number | undefined,
+): Fact<InitialNodes> {
   const { record, knowledge } = ctx;
   const criteria = ctx.variant.criteria.initialNodes;
   const windowDays = ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
@@ -33,8 +38,11 @@ export function initialNodesFact(ctx: FactContext, dx: CurrentDiagnosis, staging
   for (const c of record.conditions) {
     if (!isAsserted(c, knowledge.statuses)) continue;
     const meaning = diagnoses.match(codingsOf(c.code))?.meaning;
-    const regionalSecondary = hasProfile(c, SECONDARY_CANCER_PROFILE) && sites.matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));
-    if ((meaning && NODE_METASTASIS.includes(meaning)) || regionalSecondary) positives.push({ ref: ref(c), time: onsetOf(c), label: codingsOf(c.code)[0]?.display ?? 'nodal metastasis' });
+    const regionalSecondary =
+      hasProfile(c, SECONDARY_CANCER_PROFILE) &&
+      sites.matchAll(codingsOfAll(c.bodySite)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning));
+    if ((meaning && NODE_METASTASIS.includes(meaning)) || regionalSecondary)
+      positives.push({ ref: ref(c), time: onsetOf(c), label: codingsOf(c.code)[0]?.display ?? 'nodal metastasis' });
   }
 
   const reports = new Map(record.diagnosticReports.map((r) => [ref(r), r]));
@@ -42,10 +50,16 @@ export function initialNodesFact(ctx: FactContext, dx: CurrentDiagnosis, staging
   const unreadable: { ref: string; time?: number }[] = [];
   for (const p of record.procedures) {
     if (!statusIn(knowledge.statuses.procedure.performed, p.status) || !isNodeBiopsy(p, ctx)) continue;
-    const own = asArray<Reference>(p.report).map((r) => reports.get(relative(r?.reference) ?? '')).filter((r): r is DiagnosticReport => r !== undefined);
+    const own = asArray<Reference>(p.report)
+      .map((r) => reports.get(relative(r?.reference) ?? ''))
+      .filter((r): r is DiagnosticReport => r !== undefined);
     own.forEach((r) => linkedReports.add(ref(r)));
     const time = firstTime(p.performedDateTime, p.performedPeriod?.start);
-    const result = biopsyResult(ctx, [p.outcome, ...own.map((r) => r.conclusionCode).flat()], [textOf(p.outcome), ...asArray<{ text?: string }>(p.note).map((n) => n?.text ?? ''), ...own.map((r) => r.conclusion ?? '')]);
+    const result = biopsyResult(
+      ctx,
+      [p.outcome, ...own.map((r) => r.conclusionCode).flat()],
+      [textOf(p.outcome), ...asArray<{ text?: string }>(p.note).map((n) => n?.text ?? ''), ...own.map((r) => r.conclusion ?? '')],
+    );
     if (result === 'positive') positives.push({ ref: ref(p), time, label: 'positive axillary node biopsy' });
     else if (result === 'unreadable') unreadable.push({ ref: ref(p), time });
   }
@@ -53,20 +67,38 @@ export function initialNodesFact(ctx: FactContext, dx: CurrentDiagnosis, staging
     if (linkedReports.has(ref(r)) || statusIn(knowledge.statuses.observation.withdrawn, r.status)) continue;
     const words = [textOf(r.code), r.conclusion ?? '', ...asArray(r.conclusionCode).map(textOf)].join(' ');
     if (!knowledge.text('axillaSite').test(words)) continue;
-    if (biopsyResult(ctx, asArray(r.conclusionCode), [r.conclusion ?? '']) === 'positive') positives.push({ ref: ref(r), time: firstTime(r.effectiveDateTime, r.effectivePeriod?.start, r.issued), label: 'axillary node pathology report' });
+    if (biopsyResult(ctx, asArray(r.conclusionCode), [r.conclusion ?? '']) === 'positive')
+      positives.push({
+        ref: ref(r),
+        time: firstTime(r.effectiveDateTime, r.effectivePeriod?.start, r.issued),
+        label: 'axillary node pathology report',
+      });
   }
 
   if (positives.length > 0) {
     const times = positives.map((p) => p.time).filter((t): t is number => t !== undefined);
-    return { value: 'node-positive', date: isoDate(times.length ? Math.min(...times) : undefined), detail: [...new Set(positives.map((p) => p.label))].join(', '), evidence: [...new Set(positives.map((p) => p.ref))] };
+    return {
+      value: 'node-positive',
+      date: isoDate(times.length ? Math.min(...times) : undefined),
+      detail: [...new Set(positives.map((p) => p.label))].join(', '),
+      evidence: [...new Set(positives.map((p) => p.ref))],
+    };
   }
   if (unreadable.length > 0) {
-    return { value: 'biopsy-result-unknown', date: isoDate(unreadable[0].time), detail: 'an axillary node biopsy has no result that can be read', evidence: unreadable.map((u) => u.ref) };
+    return {
+      value: 'biopsy-result-unknown',
+      date: isoDate(unreadable[0].time),
+      detail: 'an axillary node biopsy has no result that can be read',
+      evidence: unreadable.map((u) => u.ref),
+    };
   }
 
-  const clinicalN = staging.filter((r) => r.category === 'N' && r.final && isInitialClinical(r) && belongsToCurrent(dx, windowDays, r) && onOrBefore(r.time, chemoStart));
+  const clinicalN = staging.filter(
+    (r) => r.category === 'N' && r.final && isInitialClinical(r) && belongsToCurrent(dx, windowDays, r) && onOrBefore(r.time, chemoStart),
+  );
   const latest = clinicalN.sort((a, b) => (a.time as number) - (b.time as number))[clinicalN.length - 1];
-  if (latest && criteria.negative.includes(latest.value)) return { value: 'cN0', date: isoDate(latest.time), detail: latest.label, evidence: [latest.ref] };
+  if (latest && criteria.negative.includes(latest.value))
+    return { value: 'cN0', date: isoDate(latest.time), detail: latest.label, evidence: [latest.ref] };
   return { value: 'unknown', detail: latest ? `${latest.label} does not say` : undefined, evidence: latest ? [latest.ref] : [] };
 }
 
@@ -76,7 +108,12 @@ function isNodeBiopsy(p: Procedure, { knowledge }: FactContext): boolean {
   if (kind === 'axillary-node-biopsy') return true;
   if (kind === undefined) return false;
   const sites = asArray(p.bodySite);
-  return knowledge.valueSet('body-sites').matchAll(codingsOfAll(sites)).some((m) => REGIONAL_NODE_SITES.includes(m.meaning)) || knowledge.text('axillaSite').test(sites.map(textOf).join(' '));
+  return (
+    knowledge
+      .valueSet('body-sites')
+      .matchAll(codingsOfAll(sites))
+      .some((m) => REGIONAL_NODE_SITES.includes(m.meaning)) || knowledge.text('axillaSite').test(sites.map(textOf).join(' '))
+  );
 }
 
 /** Positive if any code or words say tumour was found; negative if they say it was not; otherwise unreadable. */
@@ -85,7 +122,11 @@ function biopsyResult({ knowledge }: FactContext, concepts: unknown[], texts: st
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
   const codings = concepts.flatMap((c) => codingsOf(c));
   const coded = outcomes.matchAll(codings).map((m) => m.meaning);
-  if (coded.includes('positive') || diagnoses.matchAll(codings).some((m) => NODE_METASTASIS.includes(m.meaning) || m.meaning === 'distant-metastasis')) return 'positive';
+  if (
+    coded.includes('positive') ||
+    diagnoses.matchAll(codings).some((m) => NODE_METASTASIS.includes(m.meaning) || m.meaning === 'distant-metastasis')
+  )
+    return 'positive';
   const negativeWords = knowledge.text('biopsyResultNegative');
   const text = texts.join(' . ');
   if (knowledge.text('biopsyResultPositive').test(negativeWords.strip(text))) return 'positive';

@@ -11,7 +11,11 @@ import type { Fact, FactContext } from './types';
  * unless an earlier cancer or operation of the other breast on record explains it. Clinical status recurrence/relapse
  * is read by the breast cancer fact.
  */
-export function recurrenceFact(ctx: FactContext, dx: CurrentDiagnosis, earlierSurgery: { ref: string; time?: number; side?: Side }[]): Fact<'present'> | undefined {
+export function recurrenceFact(
+  ctx: FactContext,
+  dx: CurrentDiagnosis,
+  earlierSurgery: { ref: string; time?: number; side?: Side }[],
+): Fact<'present'> | undefined {
   const { knowledge, record } = ctx;
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
   const found: { ref: string; time?: number; label: string }[] = [];
@@ -31,12 +35,21 @@ export function recurrenceFact(ctx: FactContext, dx: CurrentDiagnosis, earlierSu
     }
   }
   for (const c of dx.conditions) {
-    if (knowledge.text('recurrence').test(textOf(c.code))) found.push({ ref: ref(c), time: onsetOf(c), label: 'breast cancer recorded as recurrent' });
-    else if (knowledge.text('personalHistory').test(textOf(c.code))) found.push({ ref: ref(c), time: onsetOf(c), label: 'breast cancer recorded as history' });
+    if (knowledge.text('recurrence').test(textOf(c.code)))
+      found.push({ ref: ref(c), time: onsetOf(c), label: 'breast cancer recorded as recurrent' });
+    else if (knowledge.text('personalHistory').test(textOf(c.code)))
+      found.push({ ref: ref(c), time: onsetOf(c), label: 'breast cancer recorded as history' });
   }
-  for (const e of earlierCancers) if (sameSideOrUnknown(e.side, dx.side)) found.push({ ...e, label: 'earlier breast cancer in the same breast' });
-  for (const s of earlierSurgery) if (sameSideOrUnknown(s.side, dx.side)) found.push({ ...s, label: 'breast or axillary surgery before this diagnosis' });
+  for (const e of earlierCancers)
+    if (sameSideOrUnknown(e.side, dx.side)) found.push({ ...e, label: 'earlier breast cancer in the same breast' });
+  for (const s of earlierSurgery)
+    if (sameSideOrUnknown(s.side, dx.side)) found.push({ ...s, label: 'breast or axillary surgery before this diagnosis' });
   if (found.length === 0) return undefined;
   const times = found.map((f) => f.time).filter((t): t is number => t !== undefined);
-  return { value: 'present', date: isoDate(times.length ? Math.min(...times) : undefined), detail: [...new Set(found.map((f) => f.label))].join('; '), evidence: [...new Set(found.map((f) => f.ref))] };
+  return {
+    value: 'present',
+    date: isoDate(times.length ? Math.min(...times) : undefined),
+    detail: [...new Set(found.map((f) => f.label))].join('; '),
+    evidence: [...new Set(found.map((f) => f.ref))],
+  };
 }

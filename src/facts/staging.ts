@@ -49,16 +49,23 @@ export function stagingReadings(observations: Observation[], conditions: Conditi
     if (statusIn(knowledge.statuses.observation.withdrawn, obs.status)) continue;
     const kind = kindOf(codes.match(codingsOf(obs.code))?.meaning);
     if (!kind) continue;
-    const base = { ref: ref(obs), time: firstTime(obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued), final: statusIn(knowledge.statuses.observation.stagingUsable, obs.status), conditions: links.get(ref(obs)) ?? [] };
+    const base = {
+      ref: ref(obs),
+      time: firstTime(obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued),
+      final: statusIn(knowledge.statuses.observation.stagingUsable, obs.status),
+      conditions: links.get(ref(obs)) ?? [],
+    };
     const methodPrefix = prefixOfMethod(kind.method);
     if (kind.historyOfMetastasis) {
-      if (obs.valueBoolean === true) readings.push({ ...base, category: 'M', prefix: '', value: 'M1', label: 'history of metastatic cancer' });
+      if (obs.valueBoolean === true)
+        readings.push({ ...base, category: 'M', prefix: '', value: 'M1', label: 'history of metastatic cancer' });
       continue;
     }
     const label = valueLabel(obs, values);
     if (!label) continue;
     if (kind.stageGroup) {
-      if (label === 'stage-IV' || stageIV.test(label)) readings.push({ ...base, category: 'M', prefix: methodPrefix, value: 'M1', label: 'stage IV' });
+      if (label === 'stage-IV' || stageIV.test(label))
+        readings.push({ ...base, category: 'M', prefix: methodPrefix, value: 'M1', label: 'stage IV' });
       continue;
     }
     const parsed = NOTATION.exec(label);
@@ -69,10 +76,16 @@ export function stagingReadings(observations: Observation[], conditions: Conditi
   for (const condition of conditions) {
     for (const stage of asArray<NonNullable<Condition['stage']>[number]>(condition.stage)) {
       const typePrefix = prefixOfMethod(codes.match(codingsOf(stage?.type))?.meaning ?? '');
-      const base = { ref: ref(condition), time: firstTime(condition.onsetDateTime, condition.onsetPeriod?.start, condition.recordedDate), final: true, conditions: [ref(condition)] };
+      const base = {
+        ref: ref(condition),
+        time: firstTime(condition.onsetDateTime, condition.onsetPeriod?.start, condition.recordedDate),
+        final: true,
+        conditions: [ref(condition)],
+      };
       const coded = values.match(codingsOf(stage?.summary))?.meaning;
       const text = [coded ?? '', textOf(stage?.summary)].join(' ');
-      if (coded === 'stage-IV' || stageIV.test(textOf(stage?.summary))) readings.push({ ...base, category: 'M', prefix: typePrefix, value: 'M1', label: 'stage IV' });
+      if (coded === 'stage-IV' || stageIV.test(textOf(stage?.summary)))
+        readings.push({ ...base, category: 'M', prefix: typePrefix, value: 'M1', label: 'stage IV' });
       for (const token of text.matchAll(TNM_IN_TEXT)) {
         readings.push({ ...base, ...normalise([token[0], token[1], token[2], token[3]], typePrefix), label: token[0] });
       }
@@ -108,7 +121,10 @@ function prefixOfMethod(meaning: string): StagingPrefix {
   return '';
 }
 
-function normalise(parsed: readonly (string | undefined)[], fallbackPrefix: StagingPrefix): Pick<StagingReading, 'category' | 'prefix' | 'value'> {
+function normalise(
+  parsed: readonly (string | undefined)[],
+  fallbackPrefix: StagingPrefix,
+): Pick<StagingReading, 'category' | 'prefix' | 'value'> {
   const category = (parsed[2] as string).toUpperCase() as 'T' | 'N' | 'M';
   const prefix = ((parsed[1] ?? '').toLowerCase() as StagingPrefix) || fallbackPrefix;
   const rest = (parsed[3] as string).toLowerCase() === 'is' ? 'is' : (parsed[3] as string).toUpperCase();

@@ -24,7 +24,13 @@ export interface SurgeryFindings {
  * localisation are never surgery. ypT/ypN always means surgery after chemotherapy; a pT of this cancer dated
  * before chemotherapy means the breast surgery came first, a pN alone that the axilla was operated on first. Undated surgery counts as "since": an exclusion on record decides.
  */
-export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined, dx: CurrentDiagnosis, staging: StagingReading[], sizes: SizeReading[]): SurgeryFindings {
+export function surgeryFindings(
+  ctx: FactContext,
+  chemoStart: number | undefined,
+  dx: CurrentDiagnosis,
+  staging: StagingReading[],
+  sizes: SizeReading[],
+): SurgeryFindings {
   const { knowledge, record } = ctx;
   const surgeryCodes = knowledge.valueSet('breast-axillary-surgery');
   const windowDays = ctx.variant.criteria.chemotherapy.unrelatedBeforeDiagnosisDays;
@@ -33,22 +39,31 @@ export function surgeryFindings(ctx: FactContext, chemoStart: number | undefined
   const since: { ref: string; time?: number }[] = [];
   const place = (reference: string, time: number | undefined, side: Side | undefined, breast: boolean) => {
     if (time !== undefined && earliest !== undefined && dayOf(time) < earliest) findings.earlier.push({ ref: reference, time, side });
-    else if (chemoStart !== undefined && onOrBefore(time, chemoStart)) (breast ? findings.beforeChemotherapy : findings.axillaBeforeChemotherapy).push(reference);
+    else if (chemoStart !== undefined && onOrBefore(time, chemoStart))
+      (breast ? findings.beforeChemotherapy : findings.axillaBeforeChemotherapy).push(reference);
     else since.push({ ref: reference, time });
   };
 
   for (const p of record.procedures) {
     const kind = statusIn(knowledge.statuses.procedure.done, p.status) ? surgeryCodes.match(codingsOf(p.code))?.meaning : undefined;
-    if (kind) place(ref(p), firstTime(p.performedDateTime, p.performedPeriod?.start), sideOf(knowledge, p.code, p.bodySite), kind === 'breast-surgery');
+    if (kind)
+      place(
+        ref(p),
+        firstTime(p.performedDateTime, p.performedPeriod?.start),
+        sideOf(knowledge, p.code, p.bodySite),
+        kind === 'breast-surgery',
+      );
   }
   const diagnoses = knowledge.valueSet('breast-cancer-diagnoses');
   for (const c of record.conditions) {
-    if (isAsserted(c, knowledge.statuses) && diagnoses.match(codingsOf(c.code))?.meaning === 'acquired-absence-of-breast') place(ref(c), onsetOf(c), sideOf(knowledge, c.code, c.bodySite), true);
+    if (isAsserted(c, knowledge.statuses) && diagnoses.match(codingsOf(c.code))?.meaning === 'acquired-absence-of-breast')
+      place(ref(c), onsetOf(c), sideOf(knowledge, c.code, c.bodySite), true);
   }
   for (const r of staging) {
     if (r.prefix === 'yp') since.push(r);
     else if (r.prefix === 'p' && mayBelongToCurrent(dx, windowDays, r)) {
-      if (chemoStart !== undefined && r.time !== undefined && onOrBefore(r.time, chemoStart)) (r.category === 'N' ? findings.axillaBeforeChemotherapy : findings.beforeChemotherapy).push(r.ref);
+      if (chemoStart !== undefined && r.time !== undefined && onOrBefore(r.time, chemoStart))
+        (r.category === 'N' ? findings.axillaBeforeChemotherapy : findings.beforeChemotherapy).push(r.ref);
       else since.push(r);
     }
   }

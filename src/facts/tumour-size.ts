@@ -31,11 +31,21 @@ export function sizeReadings(observations: Observation[], knowledge: Knowledge):
     const meaning = sizes.match(codingsOf(obs.code))?.meaning;
     if (!meaning || !SIZE_CODES.includes(meaning)) continue;
     const components = asArray<ObservationComponent>(obs.component);
-    const component = ['invasive-longest-dimension', 'longest-dimension'].map((m) => components.find((c) => sizes.match(codingsOf(c?.code))?.meaning === m)).find((c) => c !== undefined);
+    const component = ['invasive-longest-dimension', 'longest-dimension']
+      .map((m) => components.find((c) => sizes.match(codingsOf(c?.code))?.meaning === m))
+      .find((c) => c !== undefined);
     const mm = toMm(component ?? obs);
     if (mm === undefined) continue;
-    const conditions = asArray<Reference>(obs.focus).map((f) => relative(f?.reference)).filter((r): r is string => r?.startsWith('Condition/') === true);
-    readings.push({ ref: ref(obs), longestMm: mm, fromSpecimen: Boolean(obs.specimen), time: firstTime(obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued), conditions });
+    const conditions = asArray<Reference>(obs.focus)
+      .map((f) => relative(f?.reference))
+      .filter((r): r is string => r?.startsWith('Condition/') === true);
+    readings.push({
+      ref: ref(obs),
+      longestMm: mm,
+      fromSpecimen: Boolean(obs.specimen),
+      time: firstTime(obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued),
+      conditions,
+    });
   }
   return readings;
 }

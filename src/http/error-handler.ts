@@ -8,7 +8,10 @@ export function errorHandler(logger: Logger) {
     // One line per refused request: status, path and the field named, never the message (it may quote input).
     const fields = { path: req.path, ...(res.locals.logFields as Record<string, unknown> | undefined) };
     if (error instanceof HttpError) {
-      logger[error.status >= 500 ? 'error' : 'info']({ ...fields, status: error.status, code: error.code, field: error.field }, 'request refused');
+      logger[error.status >= 500 ? 'error' : 'info'](
+        { ...fields, status: error.status, code: error.code, field: error.field },
+        'request refused',
+      );
       res.status(error.status).json(error.toOperationOutcome());
       return;
     }

@@ -38,7 +38,14 @@ export function feedbackRoute(knowledge: Knowledge, store: Store, logger: Logger
         outcome: item.outcome,
         acceptedSuggestions: (item.acceptedSuggestions ?? []).map((s) => s.id),
         ...(item.overrideReason
-          ? { overrideReason: { system: item.overrideReason.reason?.system, code: item.overrideReason.reason?.code, display: item.overrideReason.reason?.display, userComment: item.overrideReason.userComment } }
+          ? {
+              overrideReason: {
+                system: item.overrideReason.reason?.system,
+                code: item.overrideReason.reason?.code,
+                display: item.overrideReason.reason?.display,
+                userComment: item.overrideReason.userComment,
+              },
+            }
           : {}),
         outcomeTimestamp: item.outcomeTimestamp,
       }));

@@ -20,7 +20,7 @@ export function governanceRoute(knowledge: Knowledge, config: Pick<Config, 'site
         res.set('WWW-Authenticate', 'Basic realm="axilla-cds governance", charset="UTF-8"');
         throw new HttpError(401, 'security', 'the governance report needs its credential (GOVERNANCE_TOKEN)');
       }
-      const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name]) : undefined);
+      const query = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
       let period: { from?: string; to?: string };
       try {
         period = { from: periodDay(query('from'), 'from'), to: periodDay(query('to'), 'to') };

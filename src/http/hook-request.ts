@@ -35,13 +35,20 @@ export function parseHookRequest(body: unknown, service: ServiceDefinition, conf
     // https:// always; http:// for loopback hosts (local simulators), and for any host outside production (sandboxes).
     const problem = serverUrlProblem(request.fhirServer);
     const httpOffLoopback = problem !== undefined && /^http:/i.test(request.fhirServer) && canParse(request.fhirServer);
-    if (problem && (config.nodeEnv === 'production' || !httpOffLoopback)) throw new HttpError(400, 'invalid', `fhirServer ${problem}`, 'fhirServer');
+    if (problem && (config.nodeEnv === 'production' || !httpOffLoopback))
+      throw new HttpError(400, 'invalid', `fhirServer ${problem}`, 'fhirServer');
   }
 
   const selections = service.hook === 'order-select' ? request.context.selections : allDraftOrderRefs(request.context.draftOrders);
   const drafts = new Set(allDraftOrderRefs(request.context.draftOrders));
   selections.forEach((ref, i) => {
-    if (!drafts.has(ref)) throw new HttpError(400, 'invalid', `context.selections[${i}] (${ref}) is not an order in context.draftOrders`, `context.selections[${i}]`);
+    if (!drafts.has(ref))
+      throw new HttpError(
+        400,
+        'invalid',
+        `context.selections[${i}] (${ref}) is not an order in context.draftOrders`,
+        `context.selections[${i}]`,
+      );
   });
 
   return { ...request, context: { ...request.context, selections }, prefetch: request.prefetch ?? {} };

@@ -33,17 +33,22 @@ export function jsonBody(limitBytes: number) {
   return function jsonBodyMiddleware(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'POST') return next();
     if (!req.is(['application/json', 'application/*+json'])) {
-      return next(new HttpError(415, 'not-supported', `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`));
+      return next(
+        new HttpError(415, 'not-supported', `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`),
+      );
     }
     parse(req, res, (error?: unknown) => {
       if (!error) {
-        if (depthExceeds(req.body, MAX_DEPTH)) return next(new HttpError(400, 'structure', `request body is nested deeper than ${MAX_DEPTH} levels`));
+        if (depthExceeds(req.body, MAX_DEPTH))
+          return next(new HttpError(400, 'structure', `request body is nested deeper than ${MAX_DEPTH} levels`));
         return next();
       }
       const e = error as BodyParserError;
-      if (e.type === 'entity.too.large') return next(new HttpError(413, 'too-costly', `request body is larger than the limit of ${limitBytes} bytes`));
+      if (e.type === 'entity.too.large')
+        return next(new HttpError(413, 'too-costly', `request body is larger than the limit of ${limitBytes} bytes`));
       if (e.type === 'entity.parse.failed') return next(new HttpError(400, 'structure', 'request body is not valid JSON'));
-      if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return next(new HttpError(415, 'not-supported', e.message));
+      if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+        return next(new HttpError(415, 'not-supported', e.message));
       next(new HttpError(e.status && e.status >= 400 && e.status < 500 ? e.status : 400, 'invalid', 'request body could not be read'));
     });
   };

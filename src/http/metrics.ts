@@ -15,6 +15,9 @@ export function metricsRoute(metrics: Metrics, settings: MetricsSettings) {
         return;
       }
     }
-    res.set('Cache-Control', 'no-store').type(metrics.contentType).send(await metrics.text());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(metrics.contentType)
+      .send(await metrics.text());
   };
 }

@@ -18,13 +18,25 @@ import { parseHookRequest } from './hook-request';
  * What answers a validated hook call: the engine, wrapped by record reading. `log` collects what the call's
  * single log line should say about the decision (never patient data).
  */
-export type HookHandler = (service: ServiceDefinition, request: HookRequest, log: Record<string, unknown>, client: HookClient) => Promise<HookEvaluation>;
+export type HookHandler = (
+  service: ServiceDefinition,
+  request: HookRequest,
+  log: Record<string, unknown>,
+  client: HookClient,
+) => Promise<HookEvaluation>;
 
 /**
  * POST /cds-services/{id}: validate, hand to the engine, answer `{cards}` (none when the service is silent
  * at this site), then audit the call: after the answer, never delaying or failing it.
  */
-export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logger, handle: HookHandler, auditor: Auditor, metrics: Metrics) {
+export function serviceRoute(
+  knowledge: Knowledge,
+  config: Config,
+  logger: Logger,
+  handle: HookHandler,
+  auditor: Auditor,
+  metrics: Metrics,
+) {
   return async function service(req: Request<{ id: string }>, res: Response, next: NextFunction): Promise<void> {
     const started = process.hrtime.bigint();
     const definition = knowledge.service(req.params.id);
@@ -37,19 +49,41 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       request = parsed;
       hookInstance = parsed.hookInstance;
       const client = verifiedClient(res);
-      if (client?.fhirServers && parsed.fhirServer && !client.fhirServers.some((allowed) => sameServer(allowed, parsed.fhirServer as string))) {
+      if (
+        client?.fhirServers &&
+        parsed.fhirServer &&
+        !client.fhirServers.some((allowed) => sameServer(allowed, parsed.fhirServer as string))
+      ) {
         // A token must not be able to send the service to read from a server its EHR did not declare.
-        logger.warn({ serviceId: definition.id, hookInstance, issuer: client.issuer, reason: 'fhirServer not allowed for issuer' }, 'hook refused');
+        logger.warn(
+          { serviceId: definition.id, hookInstance, issuer: client.issuer, reason: 'fhirServer not allowed for issuer' },
+          'hook refused',
+        );
         unauthorized(res);
         return;
       }
       const profile = config.profiles.get(client?.profile ?? DEFAULT_PROFILE) as ClientProfile;
       const guardAddresses = config.nodeEnv === 'production' && !client?.fhirServers?.length;
-      const evaluation = await handle(definition, parsed, log, { profile, guardAddresses, alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(orderKey(client?.issuer, parsed, ref) as string, digest, consultId) });
+      const evaluation = await handle(definition, parsed, log, {
+        profile,
+        guardAddresses,
+        alreadyShown: (ref, digest, consultId) => auditor.alreadyShown(orderKey(client?.issuer, parsed, ref) as string, digest, consultId),
+      });
       const silent = auditor.isSilent(definition.id);
       res.json(silent ? { cards: [] } : response(evaluation, profile));
       const ms = elapsedMs(started);
-      logger.info({ serviceId: definition.id, hookInstance, knowledge: knowledge.version, ...log, cards: evaluation.cards.length, ...(silent ? { silent } : {}), ms }, 'hook answered');
+      logger.info(
+        {
+          serviceId: definition.id,
+          hookInstance,
+          knowledge: knowledge.version,
+          ...log,
+          cards: evaluation.cards.length,
+          ...(silent ? { silent } : {}),
+          ms,
+        },
+        'hook answered',
+      );
       auditor.record({ service: definition, request: parsed, client, evaluation, status: 200, latencyMs: ms, silent });
       metrics.hookCall(definition.id, evaluation.outcome.status, 200, ms / 1000);
       metrics.fhirReads(evaluation.readFromServer, evaluation.failedReads);
@@ -59,7 +93,15 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
       res.locals.logFields = { serviceId: definition.id, hookInstance, ...log, ms };
       next(error);
       if (error instanceof UnreadableRecord && request) {
-        auditor.record({ service: definition, request, client: verifiedClient(res), evaluation: error.evaluation, status: error.status, latencyMs: ms, silent: auditor.isSilent(definition.id) });
+        auditor.record({
+          service: definition,
+          request,
+          client: verifiedClient(res),
+          evaluation: error.evaluation,
+          status: error.status,
+          latencyMs: ms,
+          silent: auditor.isSilent(definition.id),
+        });
         metrics.hookCall(definition.id, 'unreadable', error.status, ms / 1000);
         metrics.fhirReads(error.evaluation.readFromServer, error.evaluation.failedReads);
       } else {
@@ -72,7 +114,9 @@ export function serviceRoute(knowledge: Knowledge, config: Config, logger: Logge
 /** The answer: cards, and the ratings written onto the orders where the client reads them (never in both places). */
 function response(evaluation: HookEvaluation, profile: ClientProfile): CdsResponse {
   if (evaluation.systemActions.length === 0) return { cards: evaluation.cards };
-  return profile.systemActions === 'extension' ? { cards: evaluation.cards, extension: { systemActions: evaluation.systemActions } } : { cards: evaluation.cards, systemActions: evaluation.systemActions };
+  return profile.systemActions === 'extension'
+    ? { cards: evaluation.cards, extension: { systemActions: evaluation.systemActions } }
+    : { cards: evaluation.cards, systemActions: evaluation.systemActions };
 }
 
 function sameServer(a: string, b: string): boolean {

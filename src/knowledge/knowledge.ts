@@ -1,6 +1,17 @@
 import type { CodeSystems } from './code-systems';
 import { KnowledgeError } from './errors';
-import type { CardTemplate, CardWording, PamaRules, RecordStatuses, Manifest, ProcedureDefinition, Rating, ServiceDefinition, SiteOrderCodesFile, VariantDefinition } from './types';
+import type {
+  CardTemplate,
+  CardWording,
+  PamaRules,
+  RecordStatuses,
+  Manifest,
+  ProcedureDefinition,
+  Rating,
+  ServiceDefinition,
+  SiteOrderCodesFile,
+  VariantDefinition,
+} from './types';
 import type { TextPattern } from './text-pattern';
 import type { ValueSetIndex } from './value-set-index';
 

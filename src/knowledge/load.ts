@@ -46,15 +46,51 @@ export const REQUIRED_VALUE_SETS = [
 ];
 
 /** Text patterns the engine reads by name (hooks/text-patterns.json). */
-export const REQUIRED_TEXT_PATTERNS = ['axillaSite', 'biopsyResultNegative', 'biopsyResultPositive', 'personalHistory', 'recurrence', 'nonCarcinomaHistology', 'progression', 'nonFdgTracer', 'stageIV', 'leftSide', 'rightSide', 'breastSite', 'courseCompleted', 'distantMetastasisReport', 'metastaticDisease'];
+export const REQUIRED_TEXT_PATTERNS = [
+  'axillaSite',
+  'biopsyResultNegative',
+  'biopsyResultPositive',
+  'personalHistory',
+  'recurrence',
+  'nonCarcinomaHistology',
+  'progression',
+  'nonFdgTracer',
+  'stageIV',
+  'leftSide',
+  'rightSide',
+  'breastSite',
+  'courseCompleted',
+  'distantMetastasisReport',
+  'metastaticDisease',
+];
 
 /** The meaning an imaging code has when it is known but deliberately not rated. */
 export const NOT_RATED = 'not-rated';
 
 /** Text placeholders the card renderer fills; any other {{name}} in a card file is a typo. */
-export const CARD_PLACEHOLDERS = ['procedure', 'procedureName', 'rating', 'radiation', 'dose', 'variantTitle', 'facts', 'missing', 'missingShort', 'clipDate', 'unreadable'];
+export const CARD_PLACEHOLDERS = [
+  'procedure',
+  'procedureName',
+  'rating',
+  'radiation',
+  'dose',
+  'variantTitle',
+  'facts',
+  'missing',
+  'missingShort',
+  'clipDate',
+  'unreadable',
+];
 
-const PREFETCH_TOKENS = ['context.patientId', 'context.userId', 'context.encounterId', 'userPractitionerId', 'userPractitionerRoleId', 'userPatientId', 'userRelatedPersonId'];
+const PREFETCH_TOKENS = [
+  'context.patientId',
+  'context.userId',
+  'context.encounterId',
+  'userPractitionerId',
+  'userPractitionerRoleId',
+  'userPatientId',
+  'userRelatedPersonId',
+];
 const LOINC = 'http://loinc.org';
 
 export interface LoadOptions {
@@ -84,16 +120,21 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   const textFile = reader.read<TextPatternsFile>('hooks/text-patterns.json', 'knowledge/text-patterns.schema.json');
   const textPatterns = new Map(Object.entries(textFile.patterns).map(([name, def]) => [name, new TextPattern(name, def)]));
   for (const name of REQUIRED_TEXT_PATTERNS) {
-    if (!textPatterns.has(name)) throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}`, 'is missing: the engine needs this pattern');
+    if (!textPatterns.has(name))
+      throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}`, 'is missing: the engine needs this pattern');
   }
-  const procedures = reader.read<{ procedures: ProcedureDefinition[] }>('hooks/procedures.json', 'knowledge/procedures.schema.json').procedures;
+  const procedures = reader.read<{ procedures: ProcedureDefinition[] }>(
+    'hooks/procedures.json',
+    'knowledge/procedures.schema.json',
+  ).procedures;
   const procedureKeys = new Set(procedures.map((p) => p.key));
   uniqueBy(procedures, (p) => p.key, 'hooks/procedures.json', 'procedures', 'key');
 
   const valueSets = new Map<string, ValueSetIndex>();
   for (const file of reader.list('hooks/valuesets')) {
     const vs = reader.read<ValueSetFile>(file, 'knowledge/value-set.schema.json');
-    if (`${vs.id}.json` !== path.basename(file)) throw new KnowledgeError(file, 'id', `is "${vs.id}" but the file is named ${path.basename(file)}`);
+    if (`${vs.id}.json` !== path.basename(file))
+      throw new KnowledgeError(file, 'id', `is "${vs.id}" but the file is named ${path.basename(file)}`);
     checkValueSet(file, vs, codeSystems);
     valueSets.set(vs.id, new ValueSetIndex(vs, codeSystems));
   }
@@ -102,13 +143,34 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   }
   checkCrossReferences(valueSets, procedureKeys);
   procedures.forEach((p, i) => {
-    if (p.words && !textPatterns.has(p.words)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].words`, `"${p.words}" is not a pattern of hooks/text-patterns.json`);
+    if (p.words && !textPatterns.has(p.words))
+      throw new KnowledgeError(
+        'hooks/procedures.json',
+        `procedures[${i}].words`,
+        `"${p.words}" is not a pattern of hooks/text-patterns.json`,
+      );
     const rule = p.notWhenOrderNames;
     if (!rule) return;
     const vs = valueSets.get(rule.valueSet);
-    if (!vs) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.valueSet`, `"${rule.valueSet}" is not a value set`);
-    for (const m of rule.meanings) if (!(m in vs.file.meanings)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.meanings`, `"${m}" is not a meaning of ${rule.valueSet}`);
-    if (!textPatterns.has(rule.words)) throw new KnowledgeError('hooks/procedures.json', `procedures[${i}].notWhenOrderNames.words`, `"${rule.words}" is not a pattern of hooks/text-patterns.json`);
+    if (!vs)
+      throw new KnowledgeError(
+        'hooks/procedures.json',
+        `procedures[${i}].notWhenOrderNames.valueSet`,
+        `"${rule.valueSet}" is not a value set`,
+      );
+    for (const m of rule.meanings)
+      if (!(m in vs.file.meanings))
+        throw new KnowledgeError(
+          'hooks/procedures.json',
+          `procedures[${i}].notWhenOrderNames.meanings`,
+          `"${m}" is not a meaning of ${rule.valueSet}`,
+        );
+    if (!textPatterns.has(rule.words))
+      throw new KnowledgeError(
+        'hooks/procedures.json',
+        `procedures[${i}].notWhenOrderNames.words`,
+        `"${rule.words}" is not a pattern of hooks/text-patterns.json`,
+      );
   });
 
   const variants = new Map<string, VariantDefinition>();
@@ -116,7 +178,8 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     const variant = reader.read<VariantDefinition>(file, 'knowledge/variant.schema.json');
     uniqueBy(variant.ratings, (r) => r.procedure, file, 'ratings', 'procedure');
     variant.ratings.forEach((r, i) => {
-      if (!procedureKeys.has(r.procedure)) throw new KnowledgeError(file, `ratings[${i}].procedure`, `"${r.procedure}" is not a key of hooks/procedures.json`);
+      if (!procedureKeys.has(r.procedure))
+        throw new KnowledgeError(file, `ratings[${i}].procedure`, `"${r.procedure}" is not a key of hooks/procedures.json`);
     });
     variants.set(variant.id, variant);
   }
@@ -135,19 +198,24 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
   const cards = new Map<string, CardTemplate>();
   for (const file of reader.list('cards/kinds')) {
     const card = reader.read<CardTemplate>(file, 'knowledge/card.schema.json');
-    if (`${card.kind}.json` !== path.basename(file)) throw new KnowledgeError(file, 'kind', `is "${card.kind}" but the file is named ${path.basename(file)}`);
+    if (`${card.kind}.json` !== path.basename(file))
+      throw new KnowledgeError(file, 'kind', `is "${card.kind}" but the file is named ${path.basename(file)}`);
     checkCard(file, card, procedureKeys);
     cards.set(card.kind, card);
   }
   for (const [id, variant] of variants) {
     variant.ratings.forEach((r, i) => {
-      if (!cards.has(r.card)) throw new KnowledgeError(`hooks/variants/${id}.json`, `ratings[${i}].card`, `"${r.card}" is not a card kind in cards/kinds/`);
+      if (!cards.has(r.card))
+        throw new KnowledgeError(`hooks/variants/${id}.json`, `ratings[${i}].card`, `"${r.card}" is not a card kind in cards/kinds/`);
     });
   }
-  if (!cards.has('insufficient-data')) throw new KnowledgeError('cards/kinds/insufficient-data.json', '', 'is missing: insufficient-data cards need it');
-  if (!cards.has('unreadable-record')) throw new KnowledgeError('cards/kinds/unreadable-record.json', '', 'is missing: clients that show a 412 as "all clear" need it');
+  if (!cards.has('insufficient-data'))
+    throw new KnowledgeError('cards/kinds/insufficient-data.json', '', 'is missing: insufficient-data cards need it');
+  if (!cards.has('unreadable-record'))
+    throw new KnowledgeError('cards/kinds/unreadable-record.json', '', 'is missing: clients that show a 412 as "all clear" need it');
   pama.onlyWhenForTheAxilla.procedures.forEach((p, i) => {
-    if (!procedureKeys.has(p)) throw new KnowledgeError('hooks/pama.json', `onlyWhenForTheAxilla.procedures[${i}]`, `"${p}" is not a key of hooks/procedures.json`);
+    if (!procedureKeys.has(p))
+      throw new KnowledgeError('hooks/pama.json', `onlyWhenForTheAxilla.procedures[${i}]`, `"${p}" is not a key of hooks/procedures.json`);
   });
 
   let siteOrderCodes: SiteOrderCodesFile | undefined;
@@ -155,7 +223,11 @@ export function loadKnowledge(options: LoadOptions = {}): Knowledge {
     siteOrderCodes = reader.read<SiteOrderCodesFile>(options.siteOrderCodesFile, 'knowledge/site-order-codes.schema.json');
     siteOrderCodes.codes.forEach((c, i) => {
       if (c.procedure !== NOT_RATED && !procedureKeys.has(c.procedure)) {
-        throw new KnowledgeError(options.siteOrderCodesFile as string, `codes[${i}].procedure`, `"${c.procedure}" is neither a procedure key nor "${NOT_RATED}"`);
+        throw new KnowledgeError(
+          options.siteOrderCodesFile as string,
+          `codes[${i}].procedure`,
+          `"${c.procedure}" is neither a procedure key nor "${NOT_RATED}"`,
+        );
       }
     });
   }
@@ -235,7 +307,8 @@ function checkValueSet(file: string, vs: ValueSetFile, codeSystems: CodeSystems)
   const seen = new Set<string>();
   vs.codes.forEach((entry, i) => {
     const field = `codes[${i}]`;
-    if (!(entry.meaning in vs.meanings)) throw new KnowledgeError(file, `${field}.meaning`, `"${entry.meaning}" is not one of the file's meanings`);
+    if (!(entry.meaning in vs.meanings))
+      throw new KnowledgeError(file, `${field}.meaning`, `"${entry.meaning}" is not one of the file's meanings`);
     const key = codeSystems.key(entry.system, entry.code);
     if (seen.has(key)) throw new KnowledgeError(file, `${field}.code`, `${entry.system}|${entry.code} appears twice`);
     seen.add(key);
@@ -244,7 +317,8 @@ function checkValueSet(file: string, vs: ValueSetFile, codeSystems: CodeSystems)
     }
   });
   (vs.prefixes ?? []).forEach((p, i) => {
-    if (!(p.meaning in vs.meanings)) throw new KnowledgeError(file, `prefixes[${i}].meaning`, `"${p.meaning}" is not one of the file's meanings`);
+    if (!(p.meaning in vs.meanings))
+      throw new KnowledgeError(file, `prefixes[${i}].meaning`, `"${p.meaning}" is not one of the file's meanings`);
   });
 }
 
@@ -253,14 +327,22 @@ function checkCrossReferences(valueSets: Map<string, ValueSetIndex>, procedureKe
   for (const vs of valueSets.values()) {
     vs.file.codes.forEach((entry, i) => {
       if (entry.requiresBodySite && !bodySites.has(entry.requiresBodySite)) {
-        throw new KnowledgeError(`hooks/valuesets/${vs.id}.json`, `codes[${i}].requiresBodySite`, `"${entry.requiresBodySite}" is not a meaning of body-sites`);
+        throw new KnowledgeError(
+          `hooks/valuesets/${vs.id}.json`,
+          `codes[${i}].requiresBodySite`,
+          `"${entry.requiresBodySite}" is not a meaning of body-sites`,
+        );
       }
     });
   }
   const imaging = (valueSets.get('imaging-procedures') as ValueSetIndex).file;
   for (const meaning of Object.keys(imaging.meanings)) {
     if (meaning !== NOT_RATED && !procedureKeys.has(meaning)) {
-      throw new KnowledgeError('hooks/valuesets/imaging-procedures.json', `meanings.${meaning}`, `is neither a key of hooks/procedures.json nor "${NOT_RATED}"`);
+      throw new KnowledgeError(
+        'hooks/valuesets/imaging-procedures.json',
+        `meanings.${meaning}`,
+        `is neither a key of hooks/procedures.json nor "${NOT_RATED}"`,
+      );
     }
   }
   for (const key of procedureKeys) {
@@ -274,14 +356,23 @@ function checkPrefetch(file: string, service: ServiceDefinition, valueSets: Map<
   for (const [key, def] of Object.entries(service.prefetch)) {
     for (const token of def.query.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
       if (!PREFETCH_TOKENS.includes(token[1])) {
-        throw new KnowledgeError(file, `prefetch.${key}.query`, `token {{${token[1]}}} is not a CDS Hooks 2.0 prefetch token for this hook`);
+        throw new KnowledgeError(
+          file,
+          `prefetch.${key}.query`,
+          `token {{${token[1]}}} is not a CDS Hooks 2.0 prefetch token for this hook`,
+        );
       }
     }
     (def.narrowByCodes ?? []).forEach((narrow, i) => {
       const vs = valueSets.get(narrow.valueSet);
       if (!vs) throw new KnowledgeError(file, `prefetch.${key}.narrowByCodes[${i}].valueSet`, `"${narrow.valueSet}" is not a value set`);
       for (const meaning of narrow.meanings) {
-        if (!(meaning in vs.file.meanings)) throw new KnowledgeError(file, `prefetch.${key}.narrowByCodes[${i}].meanings`, `"${meaning}" is not a meaning of ${narrow.valueSet}`);
+        if (!(meaning in vs.file.meanings))
+          throw new KnowledgeError(
+            file,
+            `prefetch.${key}.narrowByCodes[${i}].meanings`,
+            `"${meaning}" is not a meaning of ${narrow.valueSet}`,
+          );
       }
     });
   }
@@ -292,11 +383,13 @@ function checkCard(file: string, card: CardTemplate, procedureKeys: Set<string>)
   for (const [name, text] of Object.entries(card.notes ?? {})) texts.push([`notes.${name}`, text]);
   for (const [field, text] of texts) {
     for (const token of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
-      if (!CARD_PLACEHOLDERS.includes(token[1])) throw new KnowledgeError(file, field, `placeholder {{${token[1]}}} is unknown (known: ${CARD_PLACEHOLDERS.join(', ')})`);
+      if (!CARD_PLACEHOLDERS.includes(token[1]))
+        throw new KnowledgeError(file, field, `placeholder {{${token[1]}}} is unknown (known: ${CARD_PLACEHOLDERS.join(', ')})`);
     }
   }
   (card.suggestions ?? []).forEach((s, i) => {
-    if (!procedureKeys.has(s.procedure)) throw new KnowledgeError(file, `suggestions[${i}].procedure`, `"${s.procedure}" is not a key of hooks/procedures.json`);
+    if (!procedureKeys.has(s.procedure))
+      throw new KnowledgeError(file, `suggestions[${i}].procedure`, `"${s.procedure}" is not a key of hooks/procedures.json`);
   });
   if ((card.suggestions ?? []).filter((s) => s.isRecommended).length > 1) {
     throw new KnowledgeError(file, 'suggestions', 'more than one suggestion isRecommended (cards use selectionBehavior at-most-one)');

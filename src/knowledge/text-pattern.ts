@@ -20,16 +20,22 @@ export class TextPattern {
       try {
         return new RegExp(source, 'gi');
       } catch (error) {
-        throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}.${field}`, `is not a valid regular expression: ${(error as Error).message}`);
+        throw new KnowledgeError(
+          'hooks/text-patterns.json',
+          `patterns.${name}.${field}`,
+          `is not a valid regular expression: ${(error as Error).message}`,
+        );
       }
     };
     this.match = definition.match.map((m, i) => compile(m, `match[${i}]`));
     this.unless = (definition.unless ?? []).map((m, i) => compile(m, `unless[${i}]`));
     for (const example of definition.examples.match) {
-      if (!this.test(example)) throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}.examples.match`, `"${example}" is not matched`);
+      if (!this.test(example))
+        throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}.examples.match`, `"${example}" is not matched`);
     }
     for (const example of definition.examples.noMatch) {
-      if (this.test(example)) throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}.examples.noMatch`, `"${example}" is matched`);
+      if (this.test(example))
+        throw new KnowledgeError('hooks/text-patterns.json', `patterns.${name}.examples.noMatch`, `"${example}" is matched`);
     }
   }
 

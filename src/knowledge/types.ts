@@ -70,7 +70,12 @@ export interface Rating {
   source: string;
   /** The card kind (cards/kinds/<card>.json) that presents this rating. */
   card: string;
-  reviewStatus: { status: 'checked-against-acr-table' | 'not-checked-against-acr-table'; note: string; checkedBy?: string; checkedOn?: string };
+  reviewStatus: {
+    status: 'checked-against-acr-table' | 'not-checked-against-acr-table';
+    note: string;
+    checkedBy?: string;
+    checkedOn?: string;
+  };
 }
 
 export interface VariantDefinition {
@@ -85,7 +90,12 @@ export interface VariantDefinition {
   ratings: Rating[];
   criteria: {
     sex: { allowed: string[]; source: string };
-    initialSize: { qualifyingTCategories: string[]; smallTCategories: string[]; minimumLongestDimensionMmExclusive: number; source: string };
+    initialSize: {
+      qualifyingTCategories: string[];
+      smallTCategories: string[];
+      minimumLongestDimensionMmExclusive: number;
+      source: string;
+    };
     initialNodes: { negative: string[]; positive: string[]; source: string };
     chemotherapy: { lastDoseCompletedAfterDays: number; maxDaysSinceEnd: number; unrelatedBeforeDiagnosisDays: number; source: string };
     /** Checked in this order; the first that holds is the reason given. */
@@ -159,7 +169,15 @@ export interface RecordStatuses {
   version: string;
   condition: { confirmed: string[]; withdrawn: string[]; recurrence: string[]; notCurrent: string[] };
   observation: { stagingUsable: string[]; withdrawn: string[] };
-  procedure: { performed: string[]; done: string[]; inProgress: string[]; ended: string[]; stopped: string[]; planned: string[]; notPerformed: string[] };
+  procedure: {
+    performed: string[];
+    done: string[];
+    inProgress: string[];
+    ended: string[];
+    stopped: string[];
+    planned: string[];
+    notPerformed: string[];
+  };
   medicationAdministration: { given: string[] };
   medicationRequest: { ended: string[]; stopped: string[]; active: string[] };
   medicationDispense: { given: string[] };

@@ -74,7 +74,12 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
       const byWords = fromWords(order);
       if (byWords) return byWords;
     }
-    if (matches.length === 0) return { reason: known.length ? `${known[0].coding.code} needs a body site this order does not give, and its words name no rated procedure` : 'no coding of the order is a known imaging procedure, and its words name none' };
+    if (matches.length === 0)
+      return {
+        reason: known.length
+          ? `${known[0].coding.code} needs a body site this order does not give, and its words name no rated procedure`
+          : 'no coding of the order is a known imaging procedure, and its words name none',
+      };
     const all = new Set(matches.map((m) => m.meaning));
     const specific = matches.filter((m) => !('yieldsTo' in m.entry && m.entry.yieldsTo?.some((y) => all.has(y))));
     const meanings = new Set(specific.map((m) => m.meaning));
@@ -83,8 +88,13 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     }
     const [first] = specific;
     const matchedBy = { ...first.coding, via: 'imaging-procedures' as const };
-    if (first.meaning === NOT_RATED) return { matchedBy, reason: `${first.coding.code} is an imaging procedure this variant does not rate` };
-    return unlessNamedOtherwise(order, { procedure: first.meaning, matchedBy, reason: `${first.coding.system}|${first.coding.code} is ${first.meaning}` });
+    if (first.meaning === NOT_RATED)
+      return { matchedBy, reason: `${first.coding.code} is an imaging procedure this variant does not rate` };
+    return unlessNamedOtherwise(order, {
+      procedure: first.meaning,
+      matchedBy,
+      reason: `${first.coding.system}|${first.coding.code} is ${first.meaning}`,
+    });
   };
 
   /** The procedure the order's words name (code.text, coding displays), when exactly one procedure's pattern matches. */
@@ -93,7 +103,11 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     if (!words.trim()) return undefined;
     const named = wordPatterns.filter((w) => w.pattern.test(words));
     if (named.length !== 1) return undefined;
-    return unlessNamedOtherwise(order, { procedure: named[0].key, matchedBy: { system: 'words', code: words.trim().slice(0, 80), via: 'words' }, reason: `its words name ${named[0].key} (${named[0].pattern.name})` });
+    return unlessNamedOtherwise(order, {
+      procedure: named[0].key,
+      matchedBy: { system: 'words', code: words.trim().slice(0, 80), via: 'words' },
+      reason: `its words name ${named[0].key} (${named[0].pattern.name})`,
+    });
   }
 
   /** A procedure whose order also names what makes it another study (a non-FDG tracer) is not rated. */
@@ -102,13 +116,26 @@ export function orderClassifier(knowledge: Knowledge): (resource: unknown) => Cl
     if (!rule) return classification;
     const details = Array.isArray(order.orderDetail) ? order.orderDetail : [];
     const own: unknown[] = Array.isArray(order.code?.coding) ? (order.code.coding as unknown[]) : [];
-    const detailCodings = details.flatMap((d: { coding?: unknown }): unknown[] => (Array.isArray(d?.coding) ? (d.coding as unknown[]) : []));
+    const detailCodings = details.flatMap((d: { coding?: unknown }): unknown[] =>
+      Array.isArray(d?.coding) ? (d.coding as unknown[]) : [],
+    );
     const codings = asCodings([...own, ...detailCodings]);
-    const coded = knowledge.valueSet(rule.valueSet).matchAll(codings).find((m) => rule.meanings.includes(m.meaning));
-    if (coded) return { matchedBy: classification.matchedBy, reason: `${classification.reason}, but the order names ${coded.coding.code} (${coded.meaning}): not rated` };
+    const coded = knowledge
+      .valueSet(rule.valueSet)
+      .matchAll(codings)
+      .find((m) => rule.meanings.includes(m.meaning));
+    if (coded)
+      return {
+        matchedBy: classification.matchedBy,
+        reason: `${classification.reason}, but the order names ${coded.coding.code} (${coded.meaning}): not rated`,
+      };
     const notes = Array.isArray(order.note) ? order.note.map((n: { text?: unknown }) => (typeof n?.text === 'string' ? n.text : '')) : [];
     const words = [textOf(order.code), ...details.map(textOf), ...notes].join(' ');
-    if (knowledge.text(rule.words).test(words)) return { matchedBy: classification.matchedBy, reason: `${classification.reason}, but its words name what makes it another study (${rule.words}): not rated` };
+    if (knowledge.text(rule.words).test(words))
+      return {
+        matchedBy: classification.matchedBy,
+        reason: `${classification.reason}, but its words name what makes it another study (${rule.words}): not rated`,
+      };
     return classification;
   }
 }

@@ -29,12 +29,20 @@ export interface Collected {
  * @example
  * const { record, failures } = await collectRecord(request, service, knowledge, limits);
  */
-export async function collectRecord(request: HookRequest, service: ServiceDefinition, knowledge: Knowledge, limits: CollectLimits, profile: ClientProfile = GENERIC_PROFILE): Promise<Collected> {
+export async function collectRecord(
+  request: HookRequest,
+  service: ServiceDefinition,
+  knowledge: Knowledge,
+  limits: CollectLimits,
+  profile: ClientProfile = GENERIC_PROFILE,
+): Promise<Collected> {
   const prefetch = readPrefetch(request.prefetch, service);
   const resources: FhirResource[] = [...prefetch.resources];
   const failures: { key: string; reason: string }[] = [];
   const toRead: ReadRequest[] = [
-    ...[...prefetch.absent, ...prefetch.failed].flatMap((key) => queries(service, key, request, knowledge, profile).map((url) => ({ key, url }))),
+    ...[...prefetch.absent, ...prefetch.failed].flatMap((key) =>
+      queries(service, key, request, knowledge, profile).map((url) => ({ key, url })),
+    ),
     ...prefetch.continued.map(({ key, url }) => ({ key, url, pagesRead: 1 })),
   ];
 
@@ -42,7 +50,13 @@ export async function collectRecord(request: HookRequest, service: ServiceDefini
   const deadline = AbortSignal.timeout(limits.budgetMs);
   if (toRead.length > 0) {
     if (!reader) {
-      for (const r of toRead) failures.push({ key: r.key, reason: r.pagesRead ? 'the prefetch has more pages and no fhirServer was given' : 'not in the prefetch and no fhirServer was given' });
+      for (const r of toRead)
+        failures.push({
+          key: r.key,
+          reason: r.pagesRead
+            ? 'the prefetch has more pages and no fhirServer was given'
+            : 'not in the prefetch and no fhirServer was given',
+        });
     } else {
       for (const result of await reader.readAll(toRead, deadline)) {
         resources.push(...result.resources);
@@ -76,7 +90,9 @@ const TOKENS: Record<string, (request: HookRequest) => string | undefined> = {
  * one, or one per set of search parameters the EHR's profile needs (Epic searches Conditions one category at a time).
  */
 function queries(service: ServiceDefinition, key: string, request: HookRequest, knowledge: Knowledge, profile: ClientProfile): string[] {
-  const query = prefetchTemplate(service.prefetch[key], knowledge).replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, token: string) => encodeURIComponent(TOKENS[token]?.(request) ?? ''));
+  const query = prefetchTemplate(service.prefetch[key], knowledge).replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, token: string) =>
+    encodeURIComponent(TOKENS[token]?.(request) ?? ''),
+  );
   const extra = profile.fallbackSearches[primaryType(service, key)];
   if (!extra?.length) return [query];
   return extra.map((params) => `${query}${query.includes('?') ? '&' : '?'}${new URLSearchParams(params).toString()}`);
@@ -87,8 +103,9 @@ function unresolvedMedications(resources: FhirResource[]): string[] {
   const held = new Set(resources.filter((r) => r.resourceType === 'Medication' && r.id).map((r) => `Medication/${r.id}`));
   const wanted = new Set<string>();
   for (const r of resources) {
-    if (r.resourceType !== 'MedicationAdministration' && r.resourceType !== 'MedicationRequest' && r.resourceType !== 'MedicationDispense') continue;
-    const reference = (r).medicationReference?.reference;
+    if (r.resourceType !== 'MedicationAdministration' && r.resourceType !== 'MedicationRequest' && r.resourceType !== 'MedicationDispense')
+      continue;
+    const reference = r.medicationReference?.reference;
     if (typeof reference !== 'string' || reference.startsWith('#')) continue;
     const normalised = medicationRef(reference);
     if (normalised && !held.has(normalised)) wanted.add(normalised);

@@ -61,8 +61,15 @@ export class FhirReader {
   ) {
     this.base = new URL(`${fhirServer.replace(/\/+$/, '')}/`);
     // A redirect is a failed read: each hop would have to pass the same checks, and the token would follow it.
-    const requestOptions = { redirect: 'manual' as const, dispatcher: fhirDispatcher({ guard: Boolean(limits.guardAddresses), maxResponseBytes: limits.maxResponseBytes }) };
-    this.client = new Client({ baseUrl: this.base.href.replace(/\/+$/, ''), requestOptions, ...(accessToken ? { bearerToken: accessToken } : {}) });
+    const requestOptions = {
+      redirect: 'manual' as const,
+      dispatcher: fhirDispatcher({ guard: Boolean(limits.guardAddresses), maxResponseBytes: limits.maxResponseBytes }),
+    };
+    this.client = new Client({
+      baseUrl: this.base.href.replace(/\/+$/, ''),
+      requestOptions,
+      ...(accessToken ? { bearerToken: accessToken } : {}),
+    });
     const literal = this.base.hostname.replace(/^\[|\]$/g, '');
     if (limits.guardAddresses && isForbiddenAddress(literal)) this.refused = 'the FHIR server address is not allowed';
   }
@@ -75,7 +82,11 @@ export class FhirReader {
   async readMedications(references: string[], deadline: AbortSignal): Promise<ReadResult> {
     const wanted = references.slice(0, this.limits.maxMedicationReads);
     if (references.length > wanted.length) {
-      return { key: 'medications', resources: [], failure: `${references.length} referenced Medications exceed the limit of ${this.limits.maxMedicationReads} reads` };
+      return {
+        key: 'medications',
+        resources: [],
+        failure: `${references.length} referenced Medications exceed the limit of ${this.limits.maxMedicationReads} reads`,
+      };
     }
     const results = await Promise.all(wanted.map((ref) => this.readOne({ key: 'medications', url: ref }, deadline)));
     const failed = results.find((r) => r.failure);
@@ -88,7 +99,8 @@ export class FhirReader {
     let url: string | undefined = request.url;
     let pages = request.pagesRead ?? 0;
     while (url) {
-      if (pages >= this.limits.maxPages) return { key: request.key, resources, failure: `more than ${this.limits.maxPages} pages (truncated read)` };
+      if (pages >= this.limits.maxPages)
+        return { key: request.key, resources, failure: `more than ${this.limits.maxPages} pages (truncated read)` };
       const target = this.within(url);
       if (!target) return { key: request.key, resources, failure: 'a next link points outside the FHIR server (not followed)' };
       const page = await this.get(target, deadline);
@@ -123,7 +135,8 @@ export class FhirReader {
         return { failure: 'the FHIR server answered with something that is not a FHIR resource' };
       }
       this.bytesRead += responseBytes(data);
-      if (this.bytesRead > this.limits.maxCallBytes) return { failure: `the FHIR responses of this call exceed ${this.limits.maxCallBytes} bytes` };
+      if (this.bytesRead > this.limits.maxCallBytes)
+        return { failure: `the FHIR responses of this call exceed ${this.limits.maxCallBytes} bytes` };
       return { resource: data as FhirResource };
     } catch (error) {
       return { failure: describeFailure(error, deadline, this.limits) };
@@ -138,7 +151,9 @@ export function nextLink(bundle: Bundle): string | undefined {
 
 /** How many bytes a response took: its Content-Length, or the size of what was parsed. */
 function responseBytes(data: object): number {
-  const length = Number((data as { __response?: { headers?: { get?: (name: string) => string | null } } }).__response?.headers?.get?.('content-length'));
+  const length = Number(
+    (data as { __response?: { headers?: { get?: (name: string) => string | null } } }).__response?.headers?.get?.('content-length'),
+  );
   return Number.isFinite(length) && length > 0 ? length : JSON.stringify(data).length;
 }
 
@@ -151,12 +166,15 @@ function describeFailure(error: unknown, deadline: AbortSignal, limits: FhirRead
   if (typeof status === 'number') {
     const data = (error as { response?: { data?: unknown } }).response?.data;
     if (status >= 300 && status < 400) return `the FHIR server answered ${status} (a redirect is not followed)`;
-    return status >= 200 && status < 300 && typeof data === 'string' ? `the FHIR server answered ${status} with a body that is not JSON` : `the FHIR server answered ${status}`;
+    return status >= 200 && status < 300 && typeof data === 'string'
+      ? `the FHIR server answered ${status} with a body that is not JSON`
+      : `the FHIR server answered ${status}`;
   }
   const codes = causes(error);
   // undici cuts a body off past maxResponseSize; where its cause is not passed on, fetch reports only "terminated".
   if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return `a response was larger than ${limits.maxResponseBytes} bytes`;
-  if ((error as Error)?.message === 'terminated') return `a response was cut off (larger than ${limits.maxResponseBytes} bytes, or the connection dropped)`;
+  if ((error as Error)?.message === 'terminated')
+    return `a response was cut off (larger than ${limits.maxResponseBytes} bytes, or the connection dropped)`;
   if (codes.includes(ADDRESS_NOT_ALLOWED)) return 'the FHIR server address is not allowed';
   const name = (error as Error)?.name;
   if (deadline.aborted) return 'the hook call ran out of time';
@@ -167,6 +185,7 @@ function describeFailure(error: unknown, deadline: AbortSignal, limits: FhirRead
 /** The `code`s along an error's `cause` chain (fetch wraps the network error). */
 function causes(error: unknown): string[] {
   const out: string[] = [];
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) if (typeof e.code === 'string') out.push(e.code);
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++)
+    if (typeof e.code === 'string') out.push(e.code);
   return out;
 }

@@ -7,8 +7,21 @@ import { Agent, type Dispatcher } from 'undici';
  * carrier-grade NAT, link-local (cloud metadata at 169.254.169.254 among them) and unspecified, IPv4 and IPv6
  * (an IPv4-mapped IPv6 address is judged as its IPv4 address).
  */
-const IPV4_RANGES: [string, number][] = [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]];
-const IPV6_RANGES: [string, number][] = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]];
+const IPV4_RANGES: [string, number][] = [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+];
+const IPV6_RANGES: [string, number][] = [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+];
 
 export const ADDRESS_NOT_ALLOWED = 'EADDRNOTALLOWED';
 
@@ -39,12 +52,19 @@ function ipv6(address: string): bigint {
 }
 
 /** dns.lookup, refusing any answer that is a forbidden address: checked when connecting, so DNS cannot swap it afterwards. */
-function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void): void {
+function guardedLookup(
+  hostname: string,
+  options: dns.LookupOptions,
+  callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     const list = addresses;
     if (list.length === 0 || list.some((a) => isForbiddenAddress(a.address))) {
-      return callback(Object.assign(new Error(`${hostname} resolves to an address a FHIR read may not reach`), { code: ADDRESS_NOT_ALLOWED }), []);
+      return callback(
+        Object.assign(new Error(`${hostname} resolves to an address a FHIR read may not reach`), { code: ADDRESS_NOT_ALLOWED }),
+        [],
+      );
     }
     if (options.all) return callback(null, list);
     callback(null, list[0].address, list[0].family);

@@ -1,7 +1,27 @@
-import type { Condition, DiagnosticReport, FhirResource, Medication, MedicationAdministration, MedicationDispense, MedicationRequest, Observation, Patient, Procedure } from 'fhir/r4';
+import type {
+  Condition,
+  DiagnosticReport,
+  FhirResource,
+  Medication,
+  MedicationAdministration,
+  MedicationDispense,
+  MedicationRequest,
+  Observation,
+  Patient,
+  Procedure,
+} from 'fhir/r4';
 
 /** The resource types the engine reads. */
-export type RecordType = 'Patient' | 'Condition' | 'Observation' | 'Procedure' | 'MedicationAdministration' | 'MedicationRequest' | 'MedicationDispense' | 'Medication' | 'DiagnosticReport';
+export type RecordType =
+  | 'Patient'
+  | 'Condition'
+  | 'Observation'
+  | 'Procedure'
+  | 'MedicationAdministration'
+  | 'MedicationRequest'
+  | 'MedicationDispense'
+  | 'Medication'
+  | 'DiagnosticReport';
 
 /**
  * What the EHR gave us about the patient, resolved from prefetch (and, later, the FHIR server).
@@ -23,7 +43,14 @@ export interface PatientRecord {
 }
 
 /** Where each searched resource type goes in a record. */
-type ListKey = 'conditions' | 'observations' | 'procedures' | 'medicationAdministrations' | 'medicationRequests' | 'medicationDispenses' | 'diagnosticReports';
+type ListKey =
+  | 'conditions'
+  | 'observations'
+  | 'procedures'
+  | 'medicationAdministrations'
+  | 'medicationRequests'
+  | 'medicationDispenses'
+  | 'diagnosticReports';
 const LISTS: Partial<Record<string, ListKey>> = {
   Condition: 'conditions',
   Observation: 'observations',
@@ -67,7 +94,9 @@ export function buildRecord(resources: Iterable<FhirResource>, unavailable: Iter
 /** The resources a prefetch value or search result holds: a Bundle's entries, or the resource itself. */
 export function resourcesOf(value: FhirResource): FhirResource[] {
   if (value.resourceType !== 'Bundle') return [value];
-  return (Array.isArray(value.entry) ? value.entry : []).flatMap((e) => (e?.resource && typeof e.resource === 'object' ? [e.resource as FhirResource] : []));
+  return (Array.isArray(value.entry) ? value.entry : []).flatMap((e) =>
+    e?.resource && typeof e.resource === 'object' ? [e.resource as FhirResource] : [],
+  );
 }
 
 /** A read that failed: an OperationOutcome instead of data, or a Bundle carrying one (spec: check prefetch for them). */

@@ -25,7 +25,10 @@ function whatItDid({ calls, cards, drops }: AuditExport, period: { from?: string
   const latencies = calls.map((c) => c.latencyMs).sort((a, b) => a - b);
   return {
     calls: calls.length,
-    callsPerDay: perDay(calls.map((c) => c.at.slice(0, 10)), period),
+    callsPerDay: perDay(
+      calls.map((c) => c.at.slice(0, 10)),
+      period,
+    ),
     outcomes: count(calls.map((c) => c.outcome)),
     reasons: count(calls.flatMap((c) => (c.reason ? [c.reason] : []))),
     missing: count(calls.flatMap((c) => c.missing)),
@@ -33,7 +36,12 @@ function whatItDid({ calls, cards, drops }: AuditExport, period: { from?: string
     recordSources: sources,
     fallbackRate: read.length ? fromServer / read.length : 0,
     failedReads: count(calls.flatMap((c) => c.failedReads)),
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? 0 },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? 0,
+    },
     silent: { calls: calls.filter((c) => c.silent).length, wouldHaveShownCards: cards.filter((c) => c.silent).length },
     droppedAuditRows: drops.reduce((n, d) => n + d.rows, 0),
     statuses: count(calls.map((c) => String(c.status))),
@@ -49,7 +57,16 @@ function howAnswered({ cards, feedback }: AuditExport): FeedbackSection {
   const kinds = new Map<string, FeedbackSection['byCard'][number]>();
   for (const card of shown) {
     const key = `${card.procedure}|${card.rating}`;
-    const row = kinds.get(key) ?? { procedure: card.procedure, rating: card.rating, shown: 0, accepted: 0, overridden: 0, unanswered: 0, acceptanceRate: 0, overrideRate: 0 };
+    const row = kinds.get(key) ?? {
+      procedure: card.procedure,
+      rating: card.rating,
+      shown: 0,
+      accepted: 0,
+      overridden: 0,
+      unanswered: 0,
+      acceptanceRate: 0,
+      overrideRate: 0,
+    };
     row.shown += 1;
     const answers = byUuid.get(card.cardUuid) ?? [];
     if (answers.some((a) => a.outcome === 'accepted')) row.accepted += 1;
@@ -66,7 +83,11 @@ function howAnswered({ cards, feedback }: AuditExport): FeedbackSection {
   for (const f of feedback) {
     if (f.outcome !== 'overridden') continue;
     const code = f.overrideCode ?? 'none-given';
-    const entry = reasons.get(code) ?? { code, display: f.overrideDisplay ?? (f.overrideCode ? f.overrideCode : 'no reason given'), count: 0 };
+    const entry = reasons.get(code) ?? {
+      code,
+      display: f.overrideDisplay ?? (f.overrideCode ? f.overrideCode : 'no reason given'),
+      count: 0,
+    };
     entry.count += 1;
     reasons.set(code, entry);
   }
@@ -75,7 +96,11 @@ function howAnswered({ cards, feedback }: AuditExport): FeedbackSection {
     feedbackItems: feedback.length,
     byCard: [...kinds.values()].sort((a, b) => b.shown - a.shown),
     overrideReasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
-    suggestionsChosen: count(feedback.flatMap((f) => (f.outcome === 'accepted' ? f.acceptedSuggestions.map((s) => suggestionProcedure.get(s) ?? 'unknown suggestion') : []))),
+    suggestionsChosen: count(
+      feedback.flatMap((f) =>
+        f.outcome === 'accepted' ? f.acceptedSuggestions.map((s) => suggestionProcedure.get(s) ?? 'unknown suggestion') : [],
+      ),
+    ),
     unknownCards: feedback.filter((f) => !f.knownCard).length,
   };
 }

@@ -13,7 +13,12 @@ import type { ReportData } from './types';
  * const data = await buildReport({ knowledge, config, store, period: { from: '2026-11-01', to: '2026-11-30' } });
  * fs.writeFileSync('report.html', renderHtml(data));
  */
-export async function buildReport(input: { knowledge: Knowledge; config: Pick<Config, 'site' | 'governance'>; store: Store; period: { from?: string; to?: string } }): Promise<ReportData> {
+export async function buildReport(input: {
+  knowledge: Knowledge;
+  config: Pick<Config, 'site' | 'governance'>;
+  store: Store;
+  period: { from?: string; to?: string };
+}): Promise<ReportData> {
   const rows = await input.store.readAudit(input.period);
   return {
     generatedAt: new Date().toISOString(),
@@ -27,7 +32,11 @@ export async function buildReport(input: { knowledge: Knowledge; config: Pick<Co
 /** A period's day as the report takes it (YYYY-MM-DD, a real date), or an error message. */
 export function periodDay(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new Error(`${name} must be a date as YYYY-MM-DD (got "${value}")`);
   }
   return value;

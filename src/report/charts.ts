@@ -4,7 +4,14 @@ import { dayNumber, escapeHtml, formatCount, formatDate, formatPercent, share } 
  * Okabe-Ito colours: told apart with every common colour-vision deficiency, and each dark enough for
  * white-background print. Every bar also carries its number as text, so no meaning rests on colour alone.
  */
-export const PALETTE = { blue: '#0072B2', vermillion: '#D55E00', green: '#009E73', purple: '#CC79A7', orange: '#E69F00', sky: '#56B4E9' } as const;
+export const PALETTE = {
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  green: '#009E73',
+  purple: '#CC79A7',
+  orange: '#E69F00',
+  sky: '#56B4E9',
+} as const;
 
 const WIDTH = 720;
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
@@ -65,8 +72,13 @@ export function timeBarChart(points: { date: string; calls: number }[], title: s
     const value = values[i];
     const x = left + offsets[i] * slot + (slot - barW) / 2;
     const words = `${dated ? formatDate(p.date) : p.date}: ${formatCount(value)} ${value === 1 ? 'call' : 'calls'}`;
-    parts.push(`<rect x="${num(x)}" y="${num(y(value))}" width="${num(barW)}" height="${num(top + plotH - y(value))}" fill="${PALETTE.blue}"><title>${escapeHtml(words)}</title></rect>`);
-    if (value > 0 && slot >= 16) parts.push(`<text x="${num(x + barW / 2)}" y="${num(y(value) - 4)}" text-anchor="middle" font-size="${slot >= 28 ? 11 : 9}">${formatCount(value)}</text>`);
+    parts.push(
+      `<rect x="${num(x)}" y="${num(y(value))}" width="${num(barW)}" height="${num(top + plotH - y(value))}" fill="${PALETTE.blue}"><title>${escapeHtml(words)}</title></rect>`,
+    );
+    if (value > 0 && slot >= 16)
+      parts.push(
+        `<text x="${num(x + barW / 2)}" y="${num(y(value) - 4)}" text-anchor="middle" font-size="${slot >= 28 ? 11 : 9}">${formatCount(value)}</text>`,
+      );
   });
   const every = labelEvery(span);
   for (let offset = 0; offset < span; offset += every) {

@@ -55,8 +55,16 @@ export function headline(data: ReportData): Headline {
  */
 export function periodWords(data: ReportData): string {
   const days = data.did.callsPerDay;
-  const from = data.period.from ? formatDate(data.period.from) : days.length ? `${formatDate(days[0].date)} (first call)` : 'the first call';
-  const to = data.period.to ? formatDate(data.period.to) : days.length ? `${formatDate(days[days.length - 1].date)} (last call)` : 'the last call';
+  const from = data.period.from
+    ? formatDate(data.period.from)
+    : days.length
+      ? `${formatDate(days[0].date)} (first call)`
+      : 'the first call';
+  const to = data.period.to
+    ? formatDate(data.period.to)
+    : days.length
+      ? `${formatDate(days[days.length - 1].date)} (last call)`
+      : 'the last call';
   return from === to ? from : `${from} to ${to}`;
 }
 

@@ -25,7 +25,12 @@ export function escapeHtml(text: string): string {
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return NOT_APPLICABLE;
   const sign = n < 0 ? '-' : '';
-  return sign + Math.round(Math.abs(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (
+    sign +
+    Math.round(Math.abs(n))
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  );
 }
 
 /**

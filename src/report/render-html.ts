@@ -60,29 +60,63 @@ function summary(data: ReportData, f: Headline): string {
     f.calls === 0
       ? `${e(f.period)}: there were no hook calls in this period (<strong>${calls} hook calls</strong> audited), so there is no activity or feedback to report.`
       : `${e(f.period)}: the service received <strong>${calls} hook calls</strong>, showed ${formatCount(f.cardsShown)} ${plural(f.cardsShown, 'card')} to clinicians and, in silent mode, would have shown ${formatCount(f.wouldHaveShown)} more.`;
-  const shownOf = (n: number, what: string) => (f.shownByCard > 0 ? `${formatCount(n)} of ${formatCount(f.shownByCard)} shown cards ${what}` : 'no card was shown');
+  const shownOf = (n: number, what: string) =>
+    f.shownByCard > 0 ? `${formatCount(n)} of ${formatCount(f.shownByCard)} shown cards ${what}` : 'no card was shown';
   const tiles = [
     figure('Hook calls', calls, `${formatCount(data.did.silent.calls)} of them in silent mode`),
-    figure('Cards shown to clinicians', formatCount(f.cardsShown), `${formatCount(data.answered.feedbackItems)} feedback ${plural(data.answered.feedbackItems, 'item')} received`),
+    figure(
+      'Cards shown to clinicians',
+      formatCount(f.cardsShown),
+      `${formatCount(data.answered.feedbackItems)} feedback ${plural(data.answered.feedbackItems, 'item')} received`,
+    ),
     figure('Would have shown (silent mode)', formatCount(f.wouldHaveShown), 'cards computed but not shown'),
     figure('Acceptance rate', formatPercent(f.acceptanceRate), shownOf(f.accepted, 'accepted')),
     figure('Override rate', formatPercent(f.overrideRate), shownOf(f.overridden, 'overridden')),
-    figure('Audit rows lost', formatCount(f.droppedAuditRows), f.droppedAuditRows > 0 ? 'the figures below undercount' : 'none lost', f.droppedAuditRows > 0),
+    figure(
+      'Audit rows lost',
+      formatCount(f.droppedAuditRows),
+      f.droppedAuditRows > 0 ? 'the figures below undercount' : 'none lost',
+      f.droppedAuditRows > 0,
+    ),
     figure('Knowledge version', e(data.knows.version), `digest <code>${e(data.knows.digest)}</code>`),
     figure('Period', e(f.period), `generated ${e(formatDateTime(data.generatedAt))}`, false, 'text'),
   ];
   const notes: string[] = [];
   if (f.droppedAuditRows > 0) {
-    notes.push(callout('warn', 'Audit rows lost', `${formatCount(f.droppedAuditRows)} audit ${plural(f.droppedAuditRows, 'row was', 'rows were')} lost in this period (store unavailable or queue full): every figure in this report may undercount by as much.`));
+    notes.push(
+      callout(
+        'warn',
+        'Audit rows lost',
+        `${formatCount(f.droppedAuditRows)} audit ${plural(f.droppedAuditRows, 'row was', 'rows were')} lost in this period (store unavailable or queue full): every figure in this report may undercount by as much.`,
+      ),
+    );
   }
   if (data.answered.unknownCards > 0) {
-    notes.push(callout('flag', 'Feedback for unknown cards', `${formatCount(data.answered.unknownCards)} feedback ${plural(data.answered.unknownCards, 'item names a card', 'items name cards')} this service did not issue in this period. See <a href="#unknown-cards">How clinicians answered</a>.`));
+    notes.push(
+      callout(
+        'flag',
+        'Feedback for unknown cards',
+        `${formatCount(data.answered.unknownCards)} feedback ${plural(data.answered.unknownCards, 'item names a card', 'items name cards')} this service did not issue in this period. See <a href="#unknown-cards">How clinicians answered</a>.`,
+      ),
+    );
   }
   if (f.silentServices.length > 0) {
-    notes.push(callout('info', 'Silent mode', `${f.silentServices.map((s) => `<code>${e(s)}</code>`).join(', ')} ${plural(f.silentServices.length, 'runs', 'run')} in silent mode: ${plural(f.silentServices.length, 'it evaluates', 'they evaluate')} and ${plural(f.silentServices.length, 'records', 'record')} every call but ${plural(f.silentServices.length, 'shows', 'show')} no card.`));
+    notes.push(
+      callout(
+        'info',
+        'Silent mode',
+        `${f.silentServices.map((s) => `<code>${e(s)}</code>`).join(', ')} ${plural(f.silentServices.length, 'runs', 'run')} in silent mode: ${plural(f.silentServices.length, 'it evaluates', 'they evaluate')} and ${plural(f.silentServices.length, 'records', 'record')} every call but ${plural(f.silentServices.length, 'shows', 'show')} no card.`,
+      ),
+    );
   }
   if (data.knows.caveats.length > 0) {
-    notes.push(callout('warn', 'Decisions pending', `${formatCount(data.knows.caveats.length)} ${plural(data.knows.caveats.length, 'caveat needs', 'caveats need')} a committee decision: see <a href="#caveats">Caveats</a>.`));
+    notes.push(
+      callout(
+        'warn',
+        'Decisions pending',
+        `${formatCount(data.knows.caveats.length)} ${plural(data.knows.caveats.length, 'caveat needs', 'caveats need')} a committee decision: see <a href="#caveats">Caveats</a>.`,
+      ),
+    );
   }
   return section('summary', 'Summary', [`<p class="lead">${lead}</p>`, `<dl class="figures">${tiles.join('')}</dl>`, ...notes]);
 }
@@ -95,11 +129,17 @@ function did(data: ReportData): string {
   return section('did', 'What it did', [
     sub('did-calls', 'Hook calls over time', [timeBarChart(a.callsPerDay, 'Hook calls per day'), callsPerDayTable(a.callsPerDay)]),
     sub('did-outcomes', 'What the service decided', [
-      horizontalBarChart(a.outcomes.map((c) => ({ label: outcomeLabel(c.key), value: c.count })), 'Hook calls by outcome', { emptyText: 'No calls in this period.' }),
+      horizontalBarChart(
+        a.outcomes.map((c) => ({ label: outcomeLabel(c.key), value: c.count })),
+        'Hook calls by outcome',
+        { emptyText: 'No calls in this period.' },
+      ),
     ]),
     sub('did-reasons', 'Why the variant did not apply', [
       `<p>${formatCount(doesNotApply)} ${plural(doesNotApply, 'call', 'calls')} did not fit the clinical scenario, by the first exclusion found (exclusions are listed in <a href="#knows-exclusions">What it knows</a>).</p>`,
-      horizontalBarChart(bars(a.reasons, humanise), 'Calls where the variant did not apply, by exclusion', { emptyText: 'No call was excluded.' }),
+      horizontalBarChart(bars(a.reasons, humanise), 'Calls where the variant did not apply, by exclusion', {
+        emptyText: 'No call was excluded.',
+      }),
       a.reasons.length
         ? table(
             ['Exclusion', num('Calls'), num('Share'), 'What it means'],
@@ -109,39 +149,69 @@ function did(data: ReportData): string {
     ]),
     sub('did-missing', 'What was missing when the record was not enough', [
       '<p>Calls where the record neither confirmed nor excluded the scenario, by the fact it lacked (one call may lack several).</p>',
-      horizontalBarChart(bars(a.missing, (k) => missingName(data, k)), 'Missing facts in calls with insufficient data', { showShare: false, emptyText: 'No call lacked data.' }),
+      horizontalBarChart(
+        bars(a.missing, (k) => missingName(data, k)),
+        'Missing facts in calls with insufficient data',
+        { showShare: false, emptyText: 'No call lacked data.' },
+      ),
     ]),
     sub('did-cards', 'Cards by procedure and rating', [
       a.cards.length
         ? table(
             ['Procedure', 'Rating', 'Card type', num('Shown'), num('Would have shown (silent)')],
-            a.cards.map((c) => [procedureName(data, c.procedure), ratingLabel(c.rating), indicatorLabel(c.indicator), count(c.shown), count(c.silent)]),
+            a.cards.map((c) => [
+              procedureName(data, c.procedure),
+              ratingLabel(c.rating),
+              indicatorLabel(c.indicator),
+              count(c.shown),
+              count(c.silent),
+            ]),
             ['All cards', '', '', count(sum(a.cards.map((c) => c.shown))), count(sum(a.cards.map((c) => c.silent)))],
           )
         : '<p class="none">No card was issued, shown or silent.</p>',
     ]),
     sub('did-record', 'Where the record came from', [
       `<p>Fallback rate: <strong>${formatPercent(readCalls > 0 ? a.fallbackRate : undefined)}</strong> of the ${formatCount(readCalls)} calls that read the record needed the FHIR server (prefetch was missing or incomplete).</p>`,
-      horizontalBarChart(bars(a.recordSources, recordSourceLabel), 'Hook calls by record source', { colour: PALETTE.green, emptyText: 'No calls in this period.' }),
+      horizontalBarChart(bars(a.recordSources, recordSourceLabel), 'Hook calls by record source', {
+        colour: PALETTE.green,
+        emptyText: 'No calls in this period.',
+      }),
     ]),
     sub('did-failed', 'Failed reads', [
       a.failedReads.length
-        ? table(['Record (prefetch key)', num('Failed reads')], a.failedReads.map((r) => [r.key, count(r.count)]))
+        ? table(
+            ['Record (prefetch key)', num('Failed reads')],
+            a.failedReads.map((r) => [r.key, count(r.count)]),
+          )
         : '<p class="none">No read failed.</p>',
     ]),
     sub('did-latency', 'Response time', [
       '<p>Time from request to answer. A CDS Hooks client waits a few seconds at most.</p>',
       table(
         [num('Median (p50)'), num('95th percentile'), num('99th percentile'), num('Slowest')],
-        [[a.latencyMs.p50, a.latencyMs.p95, a.latencyMs.p99, a.latencyMs.max].map((ms) => ({ html: a.calls > 0 ? formatMs(ms) : '—', numeric: true }))],
+        [
+          [a.latencyMs.p50, a.latencyMs.p95, a.latencyMs.p99, a.latencyMs.max].map((ms) => ({
+            html: a.calls > 0 ? formatMs(ms) : '—',
+            numeric: true,
+          })),
+        ],
       ),
     ]),
     sub('did-statuses', 'Answers by HTTP status', [
-      a.statuses.length ? table(['Status', num('Calls')], a.statuses.map((s) => [statusLabel(s.key), count(s.count)])) : '<p class="none">No calls in this period.</p>',
+      a.statuses.length
+        ? table(
+            ['Status', num('Calls')],
+            a.statuses.map((s) => [statusLabel(s.key), count(s.count)]),
+          )
+        : '<p class="none">No calls in this period.</p>',
     ]),
     sub('did-dropped', 'Audit rows lost', [
       a.droppedAuditRows > 0
-        ? callout('warn', `${formatCount(a.droppedAuditRows)} audit ${plural(a.droppedAuditRows, 'row', 'rows')} lost`, 'The audit store was unavailable or its queue was full: these calls were answered but not recorded, so every figure above may undercount.')
+        ? callout(
+            'warn',
+            `${formatCount(a.droppedAuditRows)} audit ${plural(a.droppedAuditRows, 'row', 'rows')} lost`,
+            'The audit store was unavailable or its queue was full: these calls were answered but not recorded, so every figure above may undercount.',
+          )
         : '<p class="none">No audit row was lost.</p>',
     ]),
   ]);
@@ -155,7 +225,16 @@ function answered(data: ReportData, f: Headline): string {
     sub('answered-cards', 'Answers by card', [
       a.byCard.length
         ? table(
-            ['Procedure', 'Rating', num('Shown'), num('Accepted'), num('Overridden'), num('Never answered'), num('Acceptance rate'), num('Override rate')],
+            [
+              'Procedure',
+              'Rating',
+              num('Shown'),
+              num('Accepted'),
+              num('Overridden'),
+              num('Never answered'),
+              num('Acceptance rate'),
+              num('Override rate'),
+            ],
             a.byCard.map((c) => [
               procedureName(data, c.procedure),
               ratingLabel(c.rating),
@@ -166,7 +245,16 @@ function answered(data: ReportData, f: Headline): string {
               pct(c.shown > 0 ? c.acceptanceRate : undefined),
               pct(c.shown > 0 ? c.overrideRate : undefined),
             ]),
-            ['All cards', '', count(f.shownByCard), count(f.accepted), count(f.overridden), count(f.unanswered), pct(f.acceptanceRate), pct(f.overrideRate)],
+            [
+              'All cards',
+              '',
+              count(f.shownByCard),
+              count(f.accepted),
+              count(f.overridden),
+              count(f.unanswered),
+              pct(f.acceptanceRate),
+              pct(f.overrideRate),
+            ],
           )
         : '<p class="none">No card was shown.</p>',
     ]),
@@ -174,7 +262,13 @@ function answered(data: ReportData, f: Headline): string {
       a.overrideReasons.length
         ? table(
             [num('Rank'), 'Reason, as the card offered it', 'Code', num('Times chosen'), num('Share of overrides')],
-            a.overrideReasons.map((r, i) => [count(i + 1), r.display, { html: `<code>${e(r.code)}</code>` }, count(r.count), pct(share(r.count, overrides))]),
+            a.overrideReasons.map((r, i) => [
+              count(i + 1),
+              r.display,
+              { html: `<code>${e(r.code)}</code>` },
+              count(r.count),
+              pct(share(r.count, overrides)),
+            ]),
           ) +
           horizontalBarChart(
             a.overrideReasons.map((r) => ({ label: r.display, value: r.count })),
@@ -185,7 +279,10 @@ function answered(data: ReportData, f: Headline): string {
     ]),
     sub('answered-suggestions', 'Suggestions chosen', [
       a.suggestionsChosen.length
-        ? table(['Suggested procedure', num('Times chosen')], a.suggestionsChosen.map((s) => [procedureName(data, s.key), count(s.count)]))
+        ? table(
+            ['Suggested procedure', num('Times chosen')],
+            a.suggestionsChosen.map((s) => [procedureName(data, s.key), count(s.count)]),
+          )
         : '<p class="none">No suggestion was chosen.</p>',
     ]),
     sub('unknown-cards', 'Feedback for unknown cards', [
@@ -206,7 +303,12 @@ function knows(data: ReportData): string {
   return section('knows', 'What it knows', [
     sub('knows-version', 'Knowledge version', [
       `<dl class="pairs"><dt>Version</dt><dd>${e(k.version)}</dd><dt>Digest</dt><dd><code>${e(k.digest)}</code> (two deployments with the same digest hold the same knowledge)</dd></dl>`,
-      k.changes.length ? table(['Version', 'Date', 'Change'], k.changes.map((c) => [c.version, formatDate(c.date), c.summary])) : '<p class="none">No change recorded.</p>',
+      k.changes.length
+        ? table(
+            ['Version', 'Date', 'Change'],
+            k.changes.map((c) => [c.version, formatDate(c.date), c.summary]),
+          )
+        : '<p class="none">No change recorded.</p>',
     ]),
     sub('knows-services', 'Services', [
       table(
@@ -215,7 +317,11 @@ function knows(data: ReportData): string {
           { html: `<code>${e(s.id)}</code>` },
           s.hook,
           s.title,
-          { html: s.silent ? '<strong class="mode-silent">Silent</strong>: evaluates and records, shows no card' : '<strong class="mode-live">Live</strong>: shows cards' },
+          {
+            html: s.silent
+              ? '<strong class="mode-silent">Silent</strong>: evaluates and records, shows no card'
+              : '<strong class="mode-live">Live</strong>: shows cards',
+          },
         ]),
       ),
     ]),
@@ -243,12 +349,17 @@ function knows(data: ReportData): string {
     ]),
     sub('knows-settings', 'Site settings in force', [
       k.settings.length
-        ? table(['Setting', num('Value'), 'What it means', 'Where it comes from'], k.settings.map((s) => [{ html: `<code>${e(s.name)}</code>` }, { html: e(s.value), numeric: true }, s.meaning, s.source]))
+        ? table(
+            ['Setting', num('Value'), 'What it means', 'Where it comes from'],
+            k.settings.map((s) => [{ html: `<code>${e(s.name)}</code>` }, { html: e(s.value), numeric: true }, s.meaning, s.source]),
+          )
         : '<p class="none">No site setting.</p>',
     ]),
     sub('caveats', 'Caveats: decisions for the committee', [
       k.caveats.length
-        ? k.caveats.map((c) => callout('caveat', c.title, `${e(c.text)}<br><span class="source">Source: ${e(c.source)}</span>`, true)).join('')
+        ? k.caveats
+            .map((c) => callout('caveat', c.title, `${e(c.text)}<br><span class="source">Source: ${e(c.source)}</span>`, true))
+            .join('')
         : '<p class="none">No caveat recorded.</p>',
     ]),
     sub('knows-cards', 'Card wording', [
@@ -260,7 +371,13 @@ function knows(data: ReportData): string {
       k.textPatterns.length
         ? table(
             ['Pattern', 'What it recognises', 'Matches', 'Unless', 'Source'],
-            k.textPatterns.map((p) => [{ html: `<code>${e(p.name)}</code>` }, p.description, { html: codes(p.match) }, { html: codes(p.unless) }, p.source]),
+            k.textPatterns.map((p) => [
+              { html: `<code>${e(p.name)}</code>` },
+              p.description,
+              { html: codes(p.match) },
+              { html: codes(p.unless) },
+              p.source,
+            ]),
           )
         : '<p class="none">No text pattern.</p>',
     ]),
@@ -280,7 +397,8 @@ function callsPerDayTable(days: { date: string; calls: number }[]): string {
 }
 
 function cardWording(c: ReportData['knows']['cards'][number]): string {
-  const list = (items: string[], none: string) => (items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : `<p class="none">${none}</p>`);
+  const list = (items: string[], none: string) =>
+    items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : `<p class="none">${none}</p>`;
   return (
     `<article class="card-kind"><h4>${e(humanise(c.kind))} <code>${e(c.kind)}</code></h4><dl class="pairs">` +
     `<dt>Card type</dt><dd>${e(indicatorLabel(c.indicator))}</dd>` +
@@ -298,9 +416,31 @@ function valueSet(vs: ReportData['knows']['valueSets'][number]): string {
   return (
     `<details class="value-set" id="${e(`valueset-${vs.id}`)}"><summary><strong>${e(vs.title)}</strong> — ${sizes}</summary>` +
     `<p><code>${e(vs.id)}</code>, version ${e(vs.version)}. ${e(vs.description)}</p>` +
-    (vs.codes.length ? table(head, vs.codes.map((c) => [{ html: `<span class="system">${e(c.system)}</span>` }, { html: `<code>${e(c.code)}</code>` }, c.display, c.meaning, c.source, c.verification])) : '') +
+    (vs.codes.length
+      ? table(
+          head,
+          vs.codes.map((c) => [
+            { html: `<span class="system">${e(c.system)}</span>` },
+            { html: `<code>${e(c.code)}</code>` },
+            c.display,
+            c.meaning,
+            c.source,
+            c.verification,
+          ]),
+        )
+      : '') +
     (vs.prefixes.length
-      ? `<p>Codes starting with:</p>${table(['System', 'Prefix', 'Display', 'Meaning', 'Source', 'Verification'], vs.prefixes.map((p) => [{ html: `<span class="system">${e(p.system)}</span>` }, { html: `<code>${e(p.prefix)}</code>` }, p.display, p.meaning, p.source, p.verification]))}`
+      ? `<p>Codes starting with:</p>${table(
+          ['System', 'Prefix', 'Display', 'Meaning', 'Source', 'Verification'],
+          vs.prefixes.map((p) => [
+            { html: `<span class="system">${e(p.system)}</span>` },
+            { html: `<code>${e(p.prefix)}</code>` },
+            p.display,
+            p.meaning,
+            p.source,
+            p.verification,
+          ]),
+        )}`
       : '') +
     '</details>'
   );

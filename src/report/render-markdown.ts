@@ -39,26 +39,51 @@ export function md(text: string): string {
 
 function lead(data: ReportData, f: Headline): string {
   const calls = `**${formatCount(f.calls)} hook calls**`;
-  if (f.calls === 0) return `${md(f.period)}: there were no hook calls in this period (${calls} audited), so there is no activity or feedback to report.`;
+  if (f.calls === 0)
+    return `${md(f.period)}: there were no hook calls in this period (${calls} audited), so there is no activity or feedback to report.`;
   return `${md(f.period)}: the service received ${calls}, showed ${formatCount(f.cardsShown)} ${plural(f.cardsShown, 'card')} to clinicians and, in silent mode, would have shown ${formatCount(f.wouldHaveShown)} more.`;
 }
 
 function summary(data: ReportData, f: Headline): string[] {
   const rows: string[][] = [
     ['Hook calls', formatCount(f.calls), `${formatCount(data.did.silent.calls)} of them in silent mode`],
-    ['Cards shown to clinicians', formatCount(f.cardsShown), `${formatCount(data.answered.feedbackItems)} feedback ${plural(data.answered.feedbackItems, 'item')} received`],
+    [
+      'Cards shown to clinicians',
+      formatCount(f.cardsShown),
+      `${formatCount(data.answered.feedbackItems)} feedback ${plural(data.answered.feedbackItems, 'item')} received`,
+    ],
     ['Would have shown (silent mode)', formatCount(f.wouldHaveShown), 'cards computed but not shown'],
-    ['Acceptance rate', formatPercent(f.acceptanceRate), f.shownByCard > 0 ? `${formatCount(f.accepted)} of ${formatCount(f.shownByCard)} shown cards accepted` : 'no card was shown'],
-    ['Override rate', formatPercent(f.overrideRate), f.shownByCard > 0 ? `${formatCount(f.overridden)} of ${formatCount(f.shownByCard)} shown cards overridden` : 'no card was shown'],
+    [
+      'Acceptance rate',
+      formatPercent(f.acceptanceRate),
+      f.shownByCard > 0 ? `${formatCount(f.accepted)} of ${formatCount(f.shownByCard)} shown cards accepted` : 'no card was shown',
+    ],
+    [
+      'Override rate',
+      formatPercent(f.overrideRate),
+      f.shownByCard > 0 ? `${formatCount(f.overridden)} of ${formatCount(f.shownByCard)} shown cards overridden` : 'no card was shown',
+    ],
     ['Audit rows lost', formatCount(f.droppedAuditRows), f.droppedAuditRows > 0 ? '**the figures below undercount**' : 'none lost'],
     ['Knowledge version', md(data.knows.version), `digest ${md(data.knows.digest)}`],
     ['Period', md(f.period), ''],
   ];
   const notes: string[] = [];
-  if (f.droppedAuditRows > 0) notes.push(`> **Audit rows lost:** ${formatCount(f.droppedAuditRows)} audit ${plural(f.droppedAuditRows, 'row was', 'rows were')} lost in this period (store unavailable or queue full): every figure in this report may undercount by as much.`);
-  if (data.answered.unknownCards > 0) notes.push(`> **Flagged:** ${formatCount(data.answered.unknownCards)} feedback ${plural(data.answered.unknownCards, 'item names a card', 'items name cards')} this service did not issue in this period.`);
-  if (f.silentServices.length > 0) notes.push(`> **Silent mode:** ${f.silentServices.map(md).join(', ')} ${plural(f.silentServices.length, 'evaluates and records every call but shows', 'evaluate and record every call but show')} no card.`);
-  if (data.knows.caveats.length > 0) notes.push(`> **Decisions pending:** ${formatCount(data.knows.caveats.length)} ${plural(data.knows.caveats.length, 'caveat needs', 'caveats need')} a committee decision (see Caveats).`);
+  if (f.droppedAuditRows > 0)
+    notes.push(
+      `> **Audit rows lost:** ${formatCount(f.droppedAuditRows)} audit ${plural(f.droppedAuditRows, 'row was', 'rows were')} lost in this period (store unavailable or queue full): every figure in this report may undercount by as much.`,
+    );
+  if (data.answered.unknownCards > 0)
+    notes.push(
+      `> **Flagged:** ${formatCount(data.answered.unknownCards)} feedback ${plural(data.answered.unknownCards, 'item names a card', 'items name cards')} this service did not issue in this period.`,
+    );
+  if (f.silentServices.length > 0)
+    notes.push(
+      `> **Silent mode:** ${f.silentServices.map(md).join(', ')} ${plural(f.silentServices.length, 'evaluates and records every call but shows', 'evaluate and record every call but show')} no card.`,
+    );
+  if (data.knows.caveats.length > 0)
+    notes.push(
+      `> **Decisions pending:** ${formatCount(data.knows.caveats.length)} ${plural(data.knows.caveats.length, 'caveat needs', 'caveats need')} a committee decision (see Caveats).`,
+    );
   return ['## Summary', table(['Figure', 'Value', 'Note'], rows, [false, true, false]), ...notes];
 }
 
@@ -70,7 +95,13 @@ function did(data: ReportData): string[] {
   return [
     '## What it did',
     '### Hook calls over time',
-    a.callsPerDay.length ? table(['Date', 'Calls'], a.callsPerDay.map((d) => [md(formatDate(d.date)), formatCount(d.calls)]), [false, true]) : none('No calls in this period.'),
+    a.callsPerDay.length
+      ? table(
+          ['Date', 'Calls'],
+          a.callsPerDay.map((d) => [md(formatDate(d.date)), formatCount(d.calls)]),
+          [false, true],
+        )
+      : none('No calls in this period.'),
     '### What the service decided',
     counts(a.outcomes, 'Outcome', 'Calls', outcomeLabel, 'No calls in this period.'),
     '### Why the variant did not apply',
@@ -78,7 +109,12 @@ function did(data: ReportData): string[] {
     a.reasons.length
       ? table(
           ['Exclusion', 'Calls', 'Share', 'What it means'],
-          a.reasons.map((r) => [md(humanise(r.key)), formatCount(r.count), formatPercent(share(r.count, doesNotApply)), md(descriptions.get(r.key) ?? '')]),
+          a.reasons.map((r) => [
+            md(humanise(r.key)),
+            formatCount(r.count),
+            formatPercent(share(r.count, doesNotApply)),
+            md(descriptions.get(r.key) ?? ''),
+          ]),
           [false, true, true, false],
         )
       : none('No call was excluded.'),
@@ -89,8 +125,20 @@ function did(data: ReportData): string[] {
       ? table(
           ['Procedure', 'Rating', 'Card type', 'Shown', 'Would have shown (silent)'],
           [
-            ...a.cards.map((c) => [md(procedureName(data, c.procedure)), md(ratingLabel(c.rating)), md(indicatorLabel(c.indicator)), formatCount(c.shown), formatCount(c.silent)]),
-            ['**All cards**', '', '', `**${formatCount(sum(a.cards.map((c) => c.shown)))}**`, `**${formatCount(sum(a.cards.map((c) => c.silent)))}**`],
+            ...a.cards.map((c) => [
+              md(procedureName(data, c.procedure)),
+              md(ratingLabel(c.rating)),
+              md(indicatorLabel(c.indicator)),
+              formatCount(c.shown),
+              formatCount(c.silent),
+            ]),
+            [
+              '**All cards**',
+              '',
+              '',
+              `**${formatCount(sum(a.cards.map((c) => c.shown)))}**`,
+              `**${formatCount(sum(a.cards.map((c) => c.silent)))}**`,
+            ],
           ],
           [false, false, false, true, true],
         )
@@ -136,7 +184,13 @@ function answered(data: ReportData, f: Headline): string[] {
               formatPercent(c.shown > 0 ? c.acceptanceRate : undefined),
               formatPercent(c.shown > 0 ? c.overrideRate : undefined),
             ]),
-            ['**All cards**', '', ...[f.shownByCard, f.accepted, f.overridden, f.unanswered].map((n) => `**${formatCount(n)}**`), `**${formatPercent(f.acceptanceRate)}**`, `**${formatPercent(f.overrideRate)}**`],
+            [
+              '**All cards**',
+              '',
+              ...[f.shownByCard, f.accepted, f.overridden, f.unanswered].map((n) => `**${formatCount(n)}**`),
+              `**${formatPercent(f.acceptanceRate)}**`,
+              `**${formatPercent(f.overrideRate)}**`,
+            ],
           ],
           [false, false, true, true, true, true, true, true],
         )
@@ -145,12 +199,20 @@ function answered(data: ReportData, f: Headline): string[] {
     a.overrideReasons.length
       ? table(
           ['Rank', 'Reason, as the card offered it', 'Code', 'Times chosen', 'Share of overrides'],
-          a.overrideReasons.map((r, i) => [String(i + 1), md(r.display), md(r.code), formatCount(r.count), formatPercent(share(r.count, overrides))]),
+          a.overrideReasons.map((r, i) => [
+            String(i + 1),
+            md(r.display),
+            md(r.code),
+            formatCount(r.count),
+            formatPercent(share(r.count, overrides)),
+          ]),
           [true, false, false, true, true],
         )
       : none('No card was overridden with a reason.'),
     '### Suggestions chosen',
-    a.suggestionsChosen.length ? counts(a.suggestionsChosen, 'Suggested procedure', 'Times chosen', (k) => procedureName(data, k), '', false) : none('No suggestion was chosen.'),
+    a.suggestionsChosen.length
+      ? counts(a.suggestionsChosen, 'Suggested procedure', 'Times chosen', (k) => procedureName(data, k), '', false)
+      : none('No suggestion was chosen.'),
     '### Feedback for unknown cards',
     a.unknownCards > 0
       ? `> **Flagged: ${formatCount(a.unknownCards)} feedback ${plural(a.unknownCards, 'item', 'items')}** named a card this service did not issue in this period (or issued before the audit trail begins). Check the EHR integration: feedback may be reaching the wrong service, or audit rows may be missing.`
@@ -165,11 +227,21 @@ function knows(data: ReportData): string[] {
     '## What it knows',
     '### Knowledge version',
     `Version **${md(k.version)}**, digest ${md(k.digest)} (two deployments with the same digest hold the same knowledge).`,
-    k.changes.length ? table(['Version', 'Date', 'Change'], k.changes.map((c) => [md(c.version), md(formatDate(c.date)), md(c.summary)])) : none('No change recorded.'),
+    k.changes.length
+      ? table(
+          ['Version', 'Date', 'Change'],
+          k.changes.map((c) => [md(c.version), md(formatDate(c.date)), md(c.summary)]),
+        )
+      : none('No change recorded.'),
     '### Services',
     table(
       ['Service', 'Hook', 'What it does', 'Mode'],
-      k.services.map((s) => [md(s.id), md(s.hook), md(s.title), s.silent ? '**Silent**: evaluates and records, shows no card' : '**Live**: shows cards']),
+      k.services.map((s) => [
+        md(s.id),
+        md(s.hook),
+        md(s.title),
+        s.silent ? '**Silent**: evaluates and records, shows no card' : '**Live**: shows cards',
+      ]),
     ),
     '### The clinical scenario',
     `${md(v.title)} (${md(v.id)}, version ${md(v.version)}):`,
@@ -191,11 +263,22 @@ function knows(data: ReportData): string[] {
       ]),
     ),
     '### Exclusions, in the order they are checked',
-    k.exclusions.length ? k.exclusions.map((x, i) => `${i + 1}. **${md(humanise(x.reason))}** (${md(x.reason)}): ${md(x.description)} Source: ${md(x.source)}`).join('\n') : none('No exclusion.'),
+    k.exclusions.length
+      ? k.exclusions
+          .map((x, i) => `${i + 1}. **${md(humanise(x.reason))}** (${md(x.reason)}): ${md(x.description)} Source: ${md(x.source)}`)
+          .join('\n')
+      : none('No exclusion.'),
     '### Site settings in force',
-    k.settings.length ? table(['Setting', 'Value', 'What it means', 'Where it comes from'], k.settings.map((s) => [md(s.name), md(s.value), md(s.meaning), md(s.source)])) : none('No site setting.'),
+    k.settings.length
+      ? table(
+          ['Setting', 'Value', 'What it means', 'Where it comes from'],
+          k.settings.map((s) => [md(s.name), md(s.value), md(s.meaning), md(s.source)]),
+        )
+      : none('No site setting.'),
     '### Caveats: decisions for the committee',
-    k.caveats.length ? k.caveats.map((c) => `> **${md(c.title)}**\n>\n> ${md(c.text)}\n>\n> Source: ${md(c.source)}`).join('\n\n') : none('No caveat recorded.'),
+    k.caveats.length
+      ? k.caveats.map((c) => `> **${md(c.title)}**\n>\n> ${md(c.text)}\n>\n> Source: ${md(c.source)}`).join('\n\n')
+      : none('No caveat recorded.'),
     '### Card wording',
     'What each kind of card says, as written (placeholders in double braces are filled in for each patient).',
     ...k.cards.map(cardWording),
@@ -203,7 +286,13 @@ function knows(data: ReportData): string[] {
     k.textPatterns.length
       ? table(
           ['Pattern', 'What it recognises', 'Matches', 'Unless', 'Source'],
-          k.textPatterns.map((p) => [md(p.name), md(p.description), p.match.map(md).join('; '), p.unless.length ? p.unless.map(md).join('; ') : NOT_APPLICABLE, md(p.source)]),
+          k.textPatterns.map((p) => [
+            md(p.name),
+            md(p.description),
+            p.match.map(md).join('; '),
+            p.unless.length ? p.unless.map(md).join('; ') : NOT_APPLICABLE,
+            md(p.source),
+          ]),
         )
       : none('No text pattern.'),
     '### Value sets',
@@ -233,9 +322,22 @@ function valueSet(vs: ReportData['knows']['valueSets'][number]): string[] {
   return [
     `#### ${md(vs.title)} (${sizes})`,
     `${md(vs.id)}, version ${md(vs.version)}. ${md(vs.description)}`,
-    ...(vs.codes.length ? [table(['System', 'Code', 'Display', 'Meaning', 'Source', 'Verification'], vs.codes.map((c) => [c.system, c.code, c.display, c.meaning, c.source, c.verification].map(md)))] : []),
+    ...(vs.codes.length
+      ? [
+          table(
+            ['System', 'Code', 'Display', 'Meaning', 'Source', 'Verification'],
+            vs.codes.map((c) => [c.system, c.code, c.display, c.meaning, c.source, c.verification].map(md)),
+          ),
+        ]
+      : []),
     ...(vs.prefixes.length
-      ? ['Codes starting with:', table(['System', 'Prefix', 'Display', 'Meaning', 'Source', 'Verification'], vs.prefixes.map((p) => [p.system, p.prefix, p.display, p.meaning, p.source, p.verification].map(md)))]
+      ? [
+          'Codes starting with:',
+          table(
+            ['System', 'Prefix', 'Display', 'Meaning', 'Source', 'Verification'],
+            vs.prefixes.map((p) => [p.system, p.prefix, p.display, p.meaning, p.source, p.verification].map(md)),
+          ),
+        ]
       : []),
   ];
 }
@@ -244,8 +346,16 @@ function counts(items: Count[], what: string, unit: string, label: (key: string)
   if (!items.length) return none(empty);
   const all = total(items);
   return withShare
-    ? table([what, unit, 'Share'], items.map((c) => [md(label(c.key)), formatCount(c.count), formatPercent(share(c.count, all))]), [false, true, true])
-    : table([what, unit], items.map((c) => [md(label(c.key)), formatCount(c.count)]), [false, true]);
+    ? table(
+        [what, unit, 'Share'],
+        items.map((c) => [md(label(c.key)), formatCount(c.count), formatPercent(share(c.count, all))]),
+        [false, true, true],
+      )
+    : table(
+        [what, unit],
+        items.map((c) => [md(label(c.key)), formatCount(c.count)]),
+        [false, true],
+      );
 }
 
 /** A Markdown table; cells are already Markdown (escaped by the caller). */

@@ -95,7 +95,16 @@ export interface FeedbackSection {
   /** Feedback items received in the period. */
   feedbackItems: number;
   /** Per card kind (procedure and rating): shown, accepted, overridden, never answered, and the rates (0..1). */
-  byCard: { procedure: string; rating: string; shown: number; accepted: number; overridden: number; unanswered: number; acceptanceRate: number; overrideRate: number }[];
+  byCard: {
+    procedure: string;
+    rating: string;
+    shown: number;
+    accepted: number;
+    overridden: number;
+    unanswered: number;
+    acceptanceRate: number;
+    overrideRate: number;
+  }[];
   /** Override reasons, most used first (display as the card offered it; userComment never shown). */
   overrideReasons: { code: string; display: string; count: number }[];
   /** Which suggested replacement was chosen, by the procedure of the suggestion. */

@@ -19,7 +19,8 @@ export type ExclusionReason =
   | 'surgery-since-chemotherapy'
   | 'chemotherapy-ended-too-long-ago';
 
-export type MissingFact = 'confirmed-diagnosis' | 'sex' | 'initial-nodal-status' | 'axillary-biopsy-result' | 'initial-size' | 'chemotherapy-end';
+export type MissingFact =
+  'confirmed-diagnosis' | 'sex' | 'initial-nodal-status' | 'axillary-biopsy-result' | 'initial-size' | 'chemotherapy-end';
 
 export type ScenarioOutcome =
   | { status: 'applies' }
@@ -28,7 +29,13 @@ export type ScenarioOutcome =
   /** No exclusion found, but a read the decision depends on failed: never a card built on missing data. */
   | { status: 'unreadable'; unreadable: RecordType[] };
 
-const CHEMOTHERAPY_SOURCES: RecordType[] = ['Procedure', 'MedicationAdministration', 'MedicationRequest', 'MedicationDispense', 'Medication'];
+const CHEMOTHERAPY_SOURCES: RecordType[] = [
+  'Procedure',
+  'MedicationAdministration',
+  'MedicationRequest',
+  'MedicationDispense',
+  'Medication',
+];
 const ENDED: string[] = ['completed', 'stopped-early'];
 
 interface Exclusion {
@@ -44,7 +51,8 @@ interface Exclusion {
  */
 export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
   male: {
-    holds: (f, _s, v) => (f.sex.value !== 'unknown' && f.sex.value !== 'other' && !v.criteria.sex.allowed.includes(f.sex.value) ? f.sex.evidence : undefined),
+    holds: (f, _s, v) =>
+      f.sex.value !== 'unknown' && f.sex.value !== 'other' && !v.criteria.sex.allowed.includes(f.sex.value) ? f.sex.evidence : undefined,
     needs: [],
   },
   'no-breast-cancer': { holds: (f) => (f.breastCancer.value === 'none' ? [] : undefined), needs: ['Condition'] },
@@ -53,7 +61,10 @@ export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
   'node-positive': { holds: (f) => (f.initialNodes.value === 'node-positive' ? f.initialNodes.evidence : undefined), needs: [] },
   'other-histology': { holds: (f) => f.otherHistology?.evidence, needs: [] },
   // "Before chemotherapy" needs the chemotherapy records too: without them a post-treatment size could pass for the initial one.
-  'small-tumour': { holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined), needs: ['Observation', ...CHEMOTHERAPY_SOURCES] },
+  'small-tumour': {
+    holds: (f) => (f.initialSize.value === '2cm-or-less' ? f.initialSize.evidence : undefined),
+    needs: ['Observation', ...CHEMOTHERAPY_SOURCES],
+  },
   'chemotherapy-not-started': { holds: (f) => (f.chemotherapy.value === 'not-started' ? [] : undefined), needs: CHEMOTHERAPY_SOURCES },
   'chemotherapy-in-progress': { holds: (f) => (f.chemotherapy.value === 'in-progress' ? f.chemotherapy.evidence : undefined), needs: [] },
   'progression-on-chemotherapy': { holds: (f) => f.chemotherapy.progression?.evidence, needs: [] },
@@ -61,7 +72,10 @@ export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
   'axillary-surgery-before-chemotherapy': { holds: (f) => f.axillarySurgeryBeforeChemotherapy?.evidence, needs: [] },
   'surgery-since-chemotherapy': { holds: (f) => f.surgerySinceChemotherapy?.evidence, needs: [] },
   'chemotherapy-ended-too-long-ago': {
-    holds: (f, s) => (ENDED.includes(f.chemotherapy.value) && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd ? f.chemotherapy.evidence : undefined),
+    holds: (f, s) =>
+      ENDED.includes(f.chemotherapy.value) && f.chemotherapy.daysSinceEnd !== undefined && f.chemotherapy.daysSinceEnd > s.maxDaysSinceEnd
+        ? f.chemotherapy.evidence
+        : undefined,
     needs: CHEMOTHERAPY_SOURCES,
   },
 };
@@ -74,7 +88,11 @@ export const EXCLUSION_TESTS: Record<ExclusionReason, Exclusion> = {
 export function checkExclusions(variant: VariantDefinition): void {
   variant.criteria.exclusions.forEach((e, i) => {
     if (!(e.reason in EXCLUSION_TESTS)) {
-      throw new KnowledgeError(`hooks/variants/${variant.id}.json`, `criteria.exclusions[${i}].reason`, `"${e.reason}" is not an exclusion the engine can test (${Object.keys(EXCLUSION_TESTS).join(', ')})`);
+      throw new KnowledgeError(
+        `hooks/variants/${variant.id}.json`,
+        `criteria.exclusions[${i}].reason`,
+        `"${e.reason}" is not an exclusion the engine can test (${Object.keys(EXCLUSION_TESTS).join(', ')})`,
+      );
     }
   });
 }
@@ -86,7 +104,12 @@ export function checkExclusions(variant: VariantDefinition): void {
  * @example
  * decideScenario(facts, variant, settings, record.unavailable) // { status: 'does-not-apply', reason: 'node-positive', evidence: [...] }
  */
-export function decideScenario(facts: ClinicalFacts, variant: VariantDefinition, settings: ClinicalSettings, unavailable: ReadonlySet<RecordType>): ScenarioOutcome {
+export function decideScenario(
+  facts: ClinicalFacts,
+  variant: VariantDefinition,
+  settings: ClinicalSettings,
+  unavailable: ReadonlySet<RecordType>,
+): ScenarioOutcome {
   for (const { reason } of variant.criteria.exclusions) {
     const exclusion = EXCLUSION_TESTS[reason as ExclusionReason];
     if (exclusion.needs.some((type) => unavailable.has(type))) continue;

@@ -10,7 +10,12 @@ import { JwtRefused, StoreUnavailable, verifyCdsJwt, type VerifiedClient, type V
  * and the reason, never the token. A token that cannot be checked (replay cache down, or the issuer's
  * JWKS unreachable with no held key for its `kid`) answers 503, which EHRs retry.
  */
-export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, logger: Logger, onRefused: (reason: string) => void = () => undefined) {
+export function requireCdsClient(
+  publicBaseUrl: string,
+  options: VerifyOptions,
+  logger: Logger,
+  onRefused: (reason: string) => void = () => undefined,
+) {
   return async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)\s*$/i.exec(header) : null;
@@ -26,7 +31,10 @@ export function requireCdsClient(publicBaseUrl: string, options: VerifyOptions, 
         return next(new HttpError(503, 'transient', 'the service cannot check the request right now; retry shortly'));
       }
       if (error instanceof KeysUnavailable) {
-        logger.error({ reason: 'issuer keys unavailable', issuer: error.issuer, jwksHost: error.jwksHost, path: req.originalUrl.split('?')[0] }, 'JWT not checked');
+        logger.error(
+          { reason: 'issuer keys unavailable', issuer: error.issuer, jwksHost: error.jwksHost, path: req.originalUrl.split('?')[0] },
+          'JWT not checked',
+        );
         return next(new HttpError(503, 'transient', 'the service cannot check the request right now; retry shortly'));
       }
       if (!(error instanceof JwtRefused)) return next(error);

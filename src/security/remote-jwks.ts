@@ -57,10 +57,15 @@ export function remoteJwks(url: string, options: RemoteJwksOptions): JWTVerifyGe
   async function fetchSet(): Promise<void> {
     lastTry = now();
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'error', headers: { accept: 'application/jwk-set+json, application/json' } });
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: 'error',
+        headers: { accept: 'application/jwk-set+json, application/json' },
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const body: unknown = await response.json();
-      if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray((body as { keys?: unknown }).keys)) throw new Error('not a JWK Set');
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray((body as { keys?: unknown }).keys))
+        throw new Error('not a JWK Set');
       held = { keys: createLocalJWKSet(body as JSONWebKeySet), fetchedAt: now() };
       reachable = true;
     } catch (error) {
@@ -70,8 +75,15 @@ export function remoteJwks(url: string, options: RemoteJwksOptions): JWTVerifyGe
         lastLog = now();
         const cause = (error as { cause?: { code?: string } }).cause?.code;
         options.logger?.error(
-          { issuer: options.issuer, jwksHost: host, reason: (error as Error).name === 'TimeoutError' ? 'timed out' : cause ?? (error as Error).message, cachedKeysAgeS: held ? Math.round((now() - held.fetchedAt) / 1000) : null },
-          held ? 'JWKS refresh failed: verifying with the last good key set' : 'JWKS fetch failed: no key set held, tokens of this issuer get 503',
+          {
+            issuer: options.issuer,
+            jwksHost: host,
+            reason: (error as Error).name === 'TimeoutError' ? 'timed out' : (cause ?? (error as Error).message),
+            cachedKeysAgeS: held ? Math.round((now() - held.fetchedAt) / 1000) : null,
+          },
+          held
+            ? 'JWKS refresh failed: verifying with the last good key set'
+            : 'JWKS fetch failed: no key set held, tokens of this issuer get 503',
         );
       }
     }

@@ -41,7 +41,8 @@ export class TrustStore {
 
   constructor(issuers: TrustedIssuer[], options: JwksOptions) {
     const { timeoutMs, cooldownMs, maxAgeMs, graceMs = 24 * 3_600_000, logger, now } = options;
-    const remote = (issuer: string, url: string) => remoteJwks(url, { issuer, timeoutMs, cooldownMs, refreshMs: maxAgeMs, graceMs, logger, now });
+    const remote = (issuer: string, url: string) =>
+      remoteJwks(url, { issuer, timeoutMs, cooldownMs, refreshMs: maxAgeMs, graceMs, logger, now });
     for (const issuer of issuers) {
       const keys = issuer.jwks ? createLocalJWKSet(issuer.jwks) : remote(issuer.iss, issuer.jwksUrl as string);
       this.byIssuer.set(issuer.iss, {

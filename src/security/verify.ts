@@ -92,7 +92,8 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
 
   const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
   if (trusted.issuer.tenants && (!tenant || !trusted.issuer.tenants.includes(tenant))) throw new JwtRefused('tenant not allowed', iss);
-  if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256 || payload.jti.includes('\u0000')) throw new JwtRefused('jti missing or malformed', iss);
+  if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256 || payload.jti.includes('\u0000'))
+    throw new JwtRefused('jti missing or malformed', iss);
   // Remember the jti as long as the token could be accepted: until exp, but never past iat + the maximum age.
   const acceptableUntil = Math.min(payload.exp as number, (payload.iat as number) + options.maxTokenAgeSeconds);
   let remembered: boolean;
@@ -102,7 +103,12 @@ export async function verifyCdsJwt(token: string, audience: string, options: Ver
     throw new StoreUnavailable((error as Error).message);
   }
   if (!remembered) throw new JwtRefused('jti replayed', iss);
-  return { issuer: iss, profile: trusted.issuer.profile ?? 'generic', ...(tenant ? { tenant } : {}), ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}) };
+  return {
+    issuer: iss,
+    profile: trusted.issuer.profile ?? 'generic',
+    ...(tenant ? { tenant } : {}),
+    ...(trusted.issuer.fhirServers ? { fhirServers: trusted.issuer.fhirServers } : {}),
+  };
 }
 
 function describe(error: unknown): string {

@@ -8,8 +8,41 @@ export type Placeholder = (index: number) => string;
 export const SQLITE_PLACEHOLDER: Placeholder = () => '?';
 export const POSTGRES_PLACEHOLDER: Placeholder = (i) => `$${i + 1}`;
 
-const CALL_COLUMNS = ['id', 'at', 'service_id', 'hook', 'hook_instance', 'issuer', 'tenant', 'knowledge_version', 'knowledge_digest', 'silent', 'status', 'outcome', 'reason', 'missing', 'unreadable', 'patient_hash', 'encounter_hash', 'record_source', 'failed_reads', 'latency_ms'];
-const CARD_COLUMNS = ['card_uuid', 'call_id', 'at', 'procedure_key', 'rating', 'indicator', 'silent', 'suggestions', 'order_hash', 'content_hash', 'consult_id'];
+const CALL_COLUMNS = [
+  'id',
+  'at',
+  'service_id',
+  'hook',
+  'hook_instance',
+  'issuer',
+  'tenant',
+  'knowledge_version',
+  'knowledge_digest',
+  'silent',
+  'status',
+  'outcome',
+  'reason',
+  'missing',
+  'unreadable',
+  'patient_hash',
+  'encounter_hash',
+  'record_source',
+  'failed_reads',
+  'latency_ms',
+];
+const CARD_COLUMNS = [
+  'card_uuid',
+  'call_id',
+  'at',
+  'procedure_key',
+  'rating',
+  'indicator',
+  'silent',
+  'suggestions',
+  'order_hash',
+  'content_hash',
+  'consult_id',
+];
 
 function insert(table: string, columns: string[], key: string, p: Placeholder): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_c, i) => p(i)).join(', ')}) ON CONFLICT (${key}) DO NOTHING`;
@@ -36,11 +69,44 @@ export function auditStatements(p: Placeholder) {
 }
 
 export function callValues(call: AuditCall): unknown[] {
-  return [call.id, call.at, call.serviceId, call.hook, call.hookInstance, call.issuer, call.tenant ?? null, call.knowledgeVersion, call.knowledgeDigest, call.silent ? 1 : 0, call.status, call.outcome, call.reason ?? null, JSON.stringify(call.missing), JSON.stringify(call.unreadable), call.patientHash ?? null, call.encounterHash ?? null, call.recordSource, JSON.stringify(call.failedReads), call.latencyMs];
+  return [
+    call.id,
+    call.at,
+    call.serviceId,
+    call.hook,
+    call.hookInstance,
+    call.issuer,
+    call.tenant ?? null,
+    call.knowledgeVersion,
+    call.knowledgeDigest,
+    call.silent ? 1 : 0,
+    call.status,
+    call.outcome,
+    call.reason ?? null,
+    JSON.stringify(call.missing),
+    JSON.stringify(call.unreadable),
+    call.patientHash ?? null,
+    call.encounterHash ?? null,
+    call.recordSource,
+    JSON.stringify(call.failedReads),
+    call.latencyMs,
+  ];
 }
 
 export function cardValues(call: AuditCall, card: AuditCard): unknown[] {
-  return [card.cardUuid, call.id, call.at, card.procedure, card.rating, card.indicator, call.silent ? 1 : 0, JSON.stringify(card.suggestions), card.orderHash ?? null, card.contentHash ?? null, card.consultId ?? null];
+  return [
+    card.cardUuid,
+    call.id,
+    call.at,
+    card.procedure,
+    card.rating,
+    card.indicator,
+    call.silent ? 1 : 0,
+    JSON.stringify(card.suggestions),
+    card.orderHash ?? null,
+    card.contentHash ?? null,
+    card.consultId ?? null,
+  ];
 }
 
 /** ISO bounds of an inclusive range of days: [from 00:00, the day after `to` 00:00). */
@@ -51,7 +117,8 @@ export function rangeBounds(range: { from?: string; to?: string }): [string, str
 
 type Row = Record<string, unknown>;
 const list = (v: unknown): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : []);
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
 
 /** Rows as either engine returns them, as the report reads them. */
 export function exportRows(rows: { calls: Row[]; cards: Row[]; feedback: Row[]; drops: Row[] }): AuditExport {

@@ -8,11 +8,33 @@ import type { FeedbackRow } from './store';
  * corrected, and replaces the stored comment.
  */
 export function feedbackKey(row: FeedbackRow): string {
-  const identity = [row.serviceId, row.issuer, row.card, row.outcome, row.outcomeTimestamp, row.acceptedSuggestions, row.overrideReason?.system ?? null, row.overrideReason?.code ?? null];
+  const identity = [
+    row.serviceId,
+    row.issuer,
+    row.card,
+    row.outcome,
+    row.outcomeTimestamp,
+    row.acceptedSuggestions,
+    row.overrideReason?.system ?? null,
+    row.overrideReason?.code ?? null,
+  ];
   return crypto.createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-const FEEDBACK_COLUMNS = ['item_key', 'service_id', 'issuer', 'card_uuid', 'outcome', 'accepted_suggestions', 'override_system', 'override_code', 'override_display', 'user_comment', 'outcome_timestamp', 'received_at'];
+const FEEDBACK_COLUMNS = [
+  'item_key',
+  'service_id',
+  'issuer',
+  'card_uuid',
+  'outcome',
+  'accepted_suggestions',
+  'override_system',
+  'override_code',
+  'override_display',
+  'user_comment',
+  'outcome_timestamp',
+  'received_at',
+];
 
 /**
  * The feedback upsert, the same in both engines but for the placeholder style and `returning`: a new item is

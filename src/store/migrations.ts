@@ -129,7 +129,9 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     // Hits per issuer and fixed window, shared by every instance on one PostgreSQL (SQLite serves one instance).
     name: 'rate limit windows',
-    sqlite: 'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
-    postgres: 'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
+    sqlite:
+      'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
+    postgres:
+      'CREATE TABLE rate_limit (key TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, PRIMARY KEY (key, window_start));',
   },
 ];

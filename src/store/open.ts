@@ -15,7 +15,9 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     if (/^postgres(ql)?:\/\//.test(databaseUrl)) return await openPostgresStore(databaseUrl);
   } catch (error) {
     // The URL may hold a password: say which engine failed and why, never the URL itself.
-    throw new StoreError(`cannot open the ${databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL'} store: ${(error as Error).message}`);
+    throw new StoreError(
+      `cannot open the ${databaseUrl.startsWith('sqlite:') ? 'SQLite' : 'PostgreSQL'} store: ${(error as Error).message}`,
+    );
   }
   throw new StoreError('DATABASE_URL must start with sqlite:, postgres:// or postgresql://');
 }

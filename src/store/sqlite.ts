@@ -43,16 +43,29 @@ export function openSqliteStore(file: string): Store {
   });
 
   const sql = auditStatements(SQLITE_PLACEHOLDER);
-  const audit = { call: db.prepare(sql.insertCall), card: db.prepare(sql.insertCard), drop: db.prepare(sql.insertDrop), secret: db.prepare(sql.insertSecret), readSecret: db.prepare(sql.readSecret) };
+  const audit = {
+    call: db.prepare(sql.insertCall),
+    card: db.prepare(sql.insertCard),
+    drop: db.prepare(sql.insertDrop),
+    secret: db.prepare(sql.insertSecret),
+    readSecret: db.prepare(sql.readSecret),
+  };
   const writeAll = db.transaction((calls: AuditCall[]) => {
     for (const call of calls) {
       audit.call.run(...callValues(call));
       for (const card of call.cards) audit.card.run(...cardValues(call, card));
     }
   });
-  const prune = db.transaction((before: string) => [sql.pruneCalls, sql.pruneCards, sql.pruneDrops, sql.pruneFeedback].reduce((n, statement) => n + db.prepare(statement).run(before).changes, 0));
+  const prune = db.transaction((before: string) =>
+    [sql.pruneCalls, sql.pruneCards, sql.pruneDrops, sql.pruneFeedback].reduce(
+      (n, statement) => n + db.prepare(statement).run(before).changes,
+      0,
+    ),
+  );
 
-  const hit = db.prepare('INSERT INTO rate_limit (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits');
+  const hit = db.prepare(
+    'INSERT INTO rate_limit (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
+  );
   const pruneWindows = db.prepare('DELETE FROM rate_limit WHERE window_start < ?');
 
   return {
@@ -73,10 +86,17 @@ export function openSqliteStore(file: string): Store {
     async readAudit(range) {
       const bounds = rangeBounds(range);
       const all = (statement: string) => db.prepare(statement).all(...bounds) as Record<string, unknown>[];
-      return exportRows({ calls: all(sql.readCalls), cards: all(sql.readCards), feedback: all(sql.readFeedback), drops: all(sql.readDrops) });
+      return exportRows({
+        calls: all(sql.readCalls),
+        cards: all(sql.readCards),
+        feedback: all(sql.readFeedback),
+        drops: all(sql.readDrops),
+      });
     },
     async shownCards(orderHash, since) {
-      return (db.prepare(sql.shownCards).all(orderHash, since) as { content_hash: string | null; consult_id: string | null }[]).map((r) => ({ contentHash: r.content_hash ?? undefined, consultId: r.consult_id ?? undefined }));
+      return (db.prepare(sql.shownCards).all(orderHash, since) as { content_hash: string | null; consult_id: string | null }[]).map(
+        (r) => ({ contentHash: r.content_hash ?? undefined, consultId: r.consult_id ?? undefined }),
+      );
     },
     async secret(name, make) {
       audit.secret.run(name, make(), new Date().toISOString());

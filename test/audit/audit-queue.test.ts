@@ -27,14 +27,21 @@ const call = (at = new Date().toISOString()): AuditCall => ({
   recordSource: 'prefetch',
   failedReads: [],
   latencyMs: 3.2,
-  cards: [{ cardUuid: crypto.randomUUID(), procedure: 'fdg-pet-ct', rating: 'usually-not-appropriate', indicator: 'warning', suggestions: [] }],
+  cards: [
+    { cardUuid: crypto.randomUUID(), procedure: 'fdg-pet-ct', rating: 'usually-not-appropriate', indicator: 'warning', suggestions: [] },
+  ],
 });
 
 /** A store whose audit writes fail while `down` is true (the database restarting). */
 function flakyStore(): { store: Store; setDown: (down: boolean) => void } {
   const real = openSqliteStore(':memory:');
   let down = false;
-  const store: Store = { ...real, engine: real.engine, writeAudit: (calls) => (down ? Promise.reject(new Error('connection refused')) : real.writeAudit(calls)), recordAuditDrop: (rows, why) => (down ? Promise.reject(new Error('connection refused')) : real.recordAuditDrop(rows, why)) };
+  const store: Store = {
+    ...real,
+    engine: real.engine,
+    writeAudit: (calls) => (down ? Promise.reject(new Error('connection refused')) : real.writeAudit(calls)),
+    recordAuditDrop: (rows, why) => (down ? Promise.reject(new Error('connection refused')) : real.recordAuditDrop(rows, why)),
+  };
   return { store, setDown: (d) => (down = d) };
 }
 
@@ -99,8 +106,14 @@ describe('the auditor', () => {
   });
 
   it('silent services come from configuration: one id, or all', () => {
-    expect(new Auditor(openSqliteStore(':memory:'), logger, knowledge(), settings({ SILENT_SERVICES: 'axilla-imaging-order-select' })).isSilent('axilla-imaging-order-select')).toBe(true);
-    expect(new Auditor(openSqliteStore(':memory:'), logger, knowledge(), settings({ SILENT_SERVICES: '*' })).isSilent('anything')).toBe(true);
+    expect(
+      new Auditor(openSqliteStore(':memory:'), logger, knowledge(), settings({ SILENT_SERVICES: 'axilla-imaging-order-select' })).isSilent(
+        'axilla-imaging-order-select',
+      ),
+    ).toBe(true);
+    expect(new Auditor(openSqliteStore(':memory:'), logger, knowledge(), settings({ SILENT_SERVICES: '*' })).isSilent('anything')).toBe(
+      true,
+    );
     expect(new Auditor(openSqliteStore(':memory:'), logger, knowledge(), settings()).isSilent('axilla-imaging-order-select')).toBe(false);
   });
 

@@ -24,7 +24,14 @@ describe('cards when variant 8 applies', () => {
     expect(card.summary).toMatch(/May be appropriate/);
     expect(card.suggestions).toBeUndefined();
     expect(card.selectionBehavior).toBeUndefined();
-    expect(contract(card)).toMatchObject({ order: 'ServiceRequest/sr-mri-breast-wo-w', procedure: 'mri-breast-wo-w', rating: 'may-be-appropriate', disagreement: false, variant: '286/8', knowledgeVersion: knowledge().version });
+    expect(contract(card)).toMatchObject({
+      order: 'ServiceRequest/sr-mri-breast-wo-w',
+      procedure: 'mri-breast-wo-w',
+      rating: 'may-be-appropriate',
+      disagreement: false,
+      variant: '286/8',
+      knowledgeVersion: knowledge().version,
+    });
     expect(contract(card).missing).toBeUndefined();
   });
 
@@ -55,22 +62,36 @@ describe('cards when variant 8 applies', () => {
     expect(card.summary).toMatch(/Usually not appropriate/);
     expect(card.summary).toMatch(/10-30 mSv/);
     expect(card.selectionBehavior).toBe('at-most-one');
-    expect(card.suggestions!.map((s) => s.label)).toEqual(['Replace with MRI breast without and with IV contrast', 'Replace with US axilla']);
+    expect(card.suggestions!.map((s) => s.label)).toEqual([
+      'Replace with MRI breast without and with IV contrast',
+      'Replace with US axilla',
+    ]);
     for (const suggestion of card.suggestions!) {
       expect(suggestion.uuid).toMatch(/^[0-9a-f-]{36}$/);
       const [remove, create] = suggestion.actions;
       expect(remove).toMatchObject({ type: 'delete', resourceId: 'ServiceRequest/sr-fdg-pet-ct' });
       expect(create.type).toBe('create');
       const order = create.resource as ServiceRequest;
-      expect(order).toMatchObject({ resourceType: 'ServiceRequest', status: 'draft', intent: 'order', subject: { reference: 'Patient/pos-mcode' }, reasonReference: [{ reference: 'Condition/pos-mcode-dx' }] });
+      expect(order).toMatchObject({
+        resourceType: 'ServiceRequest',
+        status: 'draft',
+        intent: 'order',
+        subject: { reference: 'Patient/pos-mcode' },
+        reasonReference: [{ reference: 'Condition/pos-mcode-dx' }],
+      });
       expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(order.code!.coding!.length).toBeGreaterThan(0);
     }
     expect(card.suggestions!.filter((s) => s.isRecommended)).toHaveLength(1);
     expect(card.overrideReasons!.map((r) => r.display)).toEqual(
-      expect.arrayContaining(['Evaluating for distant metastatic disease', 'Patient cannot have MRI (contraindication)', 'Multidisciplinary tumour board recommendation']),
+      expect.arrayContaining([
+        'Evaluating for distant metastatic disease',
+        'Patient cannot have MRI (contraindication)',
+        'Multidisciplinary tumour board recommendation',
+      ]),
     );
-    for (const reason of card.overrideReasons!) expect(reason).toEqual({ system: expect.any(String), code: expect.any(String), display: expect.any(String) });
+    for (const reason of card.overrideReasons!)
+      expect(reason).toEqual({ system: expect.any(String), code: expect.any(String), display: expect.any(String) });
   });
 
   it('FDG-PET/CT: an alternative already drafted is not suggested again', () => {
@@ -109,7 +130,11 @@ describe('cards when variant 8 applies', () => {
   });
 
   it('a mammogram beside a drafted MRI and US gets no suggestion', () => {
-    const [card] = cardsFor('pos-mcode', ['mammography-diagnostic-axilla', 'mri-breast-wo-w', 'us-axilla'], ['mammography-diagnostic-axilla']);
+    const [card] = cardsFor(
+      'pos-mcode',
+      ['mammography-diagnostic-axilla', 'mri-breast-wo-w', 'us-axilla'],
+      ['mammography-diagnostic-axilla'],
+    );
     expect(card.suggestions).toBeUndefined();
     expect(card.selectionBehavior).toBeUndefined();
     expect(card.overrideReasons!.length).toBeGreaterThan(0);
@@ -126,9 +151,20 @@ describe('cards when variant 8 applies', () => {
       expect(card.detail).not.toMatch(/(Observation|Procedure|Condition|Patient)\//);
       expect(card.detail).toMatch(/not yet checked against the ACR evidence table/);
       expect(card.detail).toMatch(/\*\*Neoadjuvant chemotherapy:\*\* completed \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\)/);
-      expect(card.source).toMatchObject({ label: expect.stringMatching(/ACR Appropriateness Criteria/), url: expect.stringMatching(/^https:\/\//), topic: { system: expect.any(String), code: expect.any(String) } });
+      expect(card.source).toMatchObject({
+        label: expect.stringMatching(/ACR Appropriateness Criteria/),
+        url: expect.stringMatching(/^https:\/\//),
+        topic: { system: expect.any(String), code: expect.any(String) },
+      });
       expect(card.links![0]).toMatchObject({ type: 'absolute', url: expect.stringMatching(/^https:\/\/acsearch\.acr\.org/) });
-      expect(contract(card).evidence).toEqual(expect.arrayContaining(['Condition/pos-mcode-dx', 'Observation/pos-mcode-ct', 'Observation/pos-mcode-cn', 'Procedure/pos-mcode-chemo']));
+      expect(contract(card).evidence).toEqual(
+        expect.arrayContaining([
+          'Condition/pos-mcode-dx',
+          'Observation/pos-mcode-ct',
+          'Observation/pos-mcode-cn',
+          'Procedure/pos-mcode-chemo',
+        ]),
+      );
     }
     expect(new Set(cards.map((c) => c.uuid)).size).toBe(5);
   });
@@ -153,7 +189,9 @@ describe('cards when data is insufficient', () => {
       expect(card.summary).toMatch(/not rated/);
       expect(card.suggestions).toBeUndefined();
       expect(contract(card)).toMatchObject({ rating: 'insufficient-data', missing: ['initial-nodal-status', 'initial-size'] });
-      expect(card.detail).toMatch(/The clinical nodal category before chemotherapy \(cN0, or cN1-cN3\): record the pre-treatment clinical staging of the axilla/);
+      expect(card.detail).toMatch(
+        /The clinical nodal category before chemotherapy \(cN0, or cN1-cN3\): record the pre-treatment clinical staging of the axilla/,
+      );
       expect(card.detail).toMatch(/record the clinical T category \(cT\) or the largest pre-treatment tumour size/);
     }
   });
@@ -164,7 +202,14 @@ describe('cards when data is insufficient', () => {
 });
 
 describe('no card when variant 8 does not apply', () => {
-  it.each(['neg-cn1', 'neg-chemo-in-progress-procedure', 'neg-lumpectomy-after-chemo', 'neg-no-cancer', 'neg-chemo-not-started', 'neg-male'])('%s', (patient) => {
+  it.each([
+    'neg-cn1',
+    'neg-chemo-in-progress-procedure',
+    'neg-lumpectomy-after-chemo',
+    'neg-no-cancer',
+    'neg-chemo-not-started',
+    'neg-male',
+  ])('%s', (patient) => {
     expect(cardsFor(patient, ['fdg-pet-ct', 'mri-breast-wo-w', 'mammography-diagnostic-axilla'])).toEqual([]);
   });
 });
@@ -180,7 +225,20 @@ describe('axilla-targeted mammography: by body site or free text only', () => {
   }
 
   it('a reason coded as a nodal diagnosis names the disease, not the target: info', () => {
-    const card = mammogramCard((order) => (order.reasonCode = [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C77.3', display: 'Secondary malignant neoplasm of axilla and upper limb lymph nodes' }] }]));
+    const card = mammogramCard(
+      (order) =>
+        (order.reasonCode = [
+          {
+            coding: [
+              {
+                system: 'http://hl7.org/fhir/sid/icd-10-cm',
+                code: 'C77.3',
+                display: 'Secondary malignant neoplasm of axilla and upper limb lymph nodes',
+              },
+            ],
+          },
+        ]),
+    );
     expect(card.indicator).toBe('info');
   });
 

@@ -7,21 +7,38 @@ import { REPO_ROOT } from '../../src/paths';
 const dir = path.join(REPO_ROOT, 'config', 'examples');
 
 describe('example trust files in config/examples', () => {
-  it.each(fs.readdirSync(dir).filter((f) => f.startsWith('trusted-issuers.') && !f.includes('sandbox')))('%s is a valid production trust file', (file) => {
-    const { config } = loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', DATABASE_URL: 'postgres://db/cds', CDS_TRUSTED_ISSUERS: path.join(dir, file) });
-    expect(config.security.trustedIssuers.length).toBeGreaterThan(0);
-    expect(config.security.trustSource).toBe('file');
+  it.each(fs.readdirSync(dir).filter((f) => f.startsWith('trusted-issuers.') && !f.includes('sandbox')))(
+    '%s is a valid production trust file',
+    (file) => {
+      const { config } = loadConfig({
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://cds.example.org',
+        DATABASE_URL: 'postgres://db/cds',
+        CDS_TRUSTED_ISSUERS: path.join(dir, file),
+      });
+      expect(config.security.trustedIssuers.length).toBeGreaterThan(0);
+      expect(config.security.trustSource).toBe('file');
+    },
+  );
+
+  const production = (file: string) => ({
+    NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'https://cds.example.org',
+    DATABASE_URL: 'postgres://db/cds',
+    CDS_TRUSTED_ISSUERS: file,
   });
 
-  const production = (file: string) => ({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', DATABASE_URL: 'postgres://db/cds', CDS_TRUSTED_ISSUERS: file });
-
   it('the development trust file is refused in production', () => {
-    expect(() => loadConfig(production(path.join(REPO_ROOT, 'config', 'trusted-issuers.development.json')))).toThrow(/public test key .* never in production/);
+    expect(() => loadConfig(production(path.join(REPO_ROOT, 'config', 'trusted-issuers.development.json')))).toThrow(
+      /public test key .* never in production/,
+    );
   });
 
   it('the sandbox example works on a test deployment, and is refused in production (its private key is public)', () => {
     const file = path.join(dir, 'trusted-issuers.cds-hooks-sandbox.json');
-    expect(loadConfig({ NODE_ENV: 'development', CDS_TRUSTED_ISSUERS: file }).config.security.trustedIssuers[0].iss).toBe('https://sandbox.cds-hooks.org');
+    expect(loadConfig({ NODE_ENV: 'development', CDS_TRUSTED_ISSUERS: file }).config.security.trustedIssuers[0].iss).toBe(
+      'https://sandbox.cds-hooks.org',
+    );
     expect(() => loadConfig(production(file))).toThrow(/https:\/\/sandbox\.cds-hooks\.org.*public test key/);
   });
 
@@ -33,7 +50,9 @@ describe('example trust files in config/examples', () => {
   });
 
   it('the development trust is not used when PUBLIC_BASE_URL is not loopback', () => {
-    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org' })).toThrow(/CDS_TRUSTED_ISSUERS is required when PUBLIC_BASE_URL/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org' })).toThrow(
+      /CDS_TRUSTED_ISSUERS is required when PUBLIC_BASE_URL/,
+    );
   });
 
   it('without a trust file outside production, the development issuers are trusted with a loud warning', () => {

@@ -25,21 +25,39 @@ function trustFile(content: unknown): string {
 describe('loadConfig', () => {
   it('has embedded defaults for a first run', () => {
     const { config, warnings } = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, publicBaseUrl: 'http://localhost:3000', databaseUrl: 'sqlite:./data/axilla-cds.db', bodyLimitBytes: 5 * 1024 * 1024, nodeEnv: 'development' });
+    expect(config).toMatchObject({
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      databaseUrl: 'sqlite:./data/axilla-cds.db',
+      bodyLimitBytes: 5 * 1024 * 1024,
+      nodeEnv: 'development',
+    });
     expect(warnings.join()).toMatch(/CDS_TRUSTED_ISSUERS is not set/);
   });
 
   it('derives PUBLIC_BASE_URL from PORT and drops a trailing slash', () => {
     expect(loadConfig({ PORT: '8080' }).config.publicBaseUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org/', CDS_TRUSTED_ISSUERS: 'config/examples/trusted-issuers.epic.json' }).config.publicBaseUrl).toBe('https://cds.example.org');
+    expect(
+      loadConfig({ PUBLIC_BASE_URL: 'https://cds.example.org/', CDS_TRUSTED_ISSUERS: 'config/examples/trusted-issuers.epic.json' }).config
+        .publicBaseUrl,
+    ).toBe('https://cds.example.org');
   });
 
   it('requires PUBLIC_BASE_URL, CDS_TRUSTED_ISSUERS and DATABASE_URL in production, and only those', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/PUBLIC_BASE_URL.*\n.*CDS_TRUSTED_ISSUERS.*\n.*DATABASE_URL/);
-    const file = trustFile([{ iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json', fhirServers: ['https://ehr.example.org/fhir/R4'] }]);
-    expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', CDS_TRUSTED_ISSUERS: file, DATABASE_URL: 'postgres://db/cds' })).toEqual([]);
+    const file = trustFile([
+      { iss: 'https://ehr.example.org', jwksUrl: 'https://ehr.example.org/jwks.json', fhirServers: ['https://ehr.example.org/fhir/R4'] },
+    ]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://cds.example.org',
+        CDS_TRUSTED_ISSUERS: file,
+        DATABASE_URL: 'postgres://db/cds',
+      }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -66,9 +84,28 @@ describe('loadConfig', () => {
   });
 
   it('reads the site settings of the clinical engine, leaving thresholds to the variant by default', () => {
-    expect(loadConfig({}).config.fhir).toEqual({ readTimeoutMs: 2000, maxPages: 5, maxMedicationReads: 20, budgetMs: 2500, maxResponseBytes: 20 * 1024 * 1024, maxCallBytes: 50 * 1024 * 1024 });
-    expect(loadConfig({}).config.site).toEqual({ lastDoseCompletedAfterDays: undefined, maxDaysSinceEnd: undefined, insufficientDataCards: true, breastStudyIndicator: 'auto' });
-    expect(loadConfig({ CHEMO_COMPLETED_AFTER_DAYS: '28', CHEMO_MAX_DAYS_SINCE_END: '90', INSUFFICIENT_DATA_CARDS: 'off', BREAST_STUDY_CARD_INDICATOR: 'info' }).config.site).toEqual({
+    expect(loadConfig({}).config.fhir).toEqual({
+      readTimeoutMs: 2000,
+      maxPages: 5,
+      maxMedicationReads: 20,
+      budgetMs: 2500,
+      maxResponseBytes: 20 * 1024 * 1024,
+      maxCallBytes: 50 * 1024 * 1024,
+    });
+    expect(loadConfig({}).config.site).toEqual({
+      lastDoseCompletedAfterDays: undefined,
+      maxDaysSinceEnd: undefined,
+      insufficientDataCards: true,
+      breastStudyIndicator: 'auto',
+    });
+    expect(
+      loadConfig({
+        CHEMO_COMPLETED_AFTER_DAYS: '28',
+        CHEMO_MAX_DAYS_SINCE_END: '90',
+        INSUFFICIENT_DATA_CARDS: 'off',
+        BREAST_STUDY_CARD_INDICATOR: 'info',
+      }).config.site,
+    ).toEqual({
       lastDoseCompletedAfterDays: 28,
       maxDaysSinceEnd: 90,
       insufficientDataCards: false,
@@ -92,7 +129,14 @@ describe('loadConfig', () => {
 
     it('accepts http:// JWKS URLs on loopback hosts, in production too', () => {
       const file = trustFile([{ iss: 'http://127.0.0.1:9999', jwksUrl: 'http://127.0.0.1:9999/jwks.json', anyFhirServer: true }]);
-      expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://cds.example.org', DATABASE_URL: 'sqlite:/tmp/x.db', CDS_TRUSTED_ISSUERS: file })).toEqual([]);
+      expect(
+        problemsOf({
+          NODE_ENV: 'production',
+          PUBLIC_BASE_URL: 'https://cds.example.org',
+          DATABASE_URL: 'sqlite:/tmp/x.db',
+          CDS_TRUSTED_ISSUERS: file,
+        }),
+      ).toEqual([]);
     });
 
     it.each([
@@ -102,12 +146,31 @@ describe('loadConfig', () => {
       ['an entry with neither jwksUrl nor jwks', [{ iss: 'https://x' }], /\[0\]/],
       ['an entry with both jwksUrl and jwks', [{ iss: 'https://x', jwksUrl: 'https://x/j', jwks: { keys: [{ kty: 'EC' }] } }], /\[0\]/],
       ['a symmetric algorithm', [{ iss: 'https://x', jwksUrl: 'https://x/j', algorithms: ['HS256'] }], /\[0\]\.algorithms\[0\]/],
-      ['an http:// JWKS URL off loopback', [{ iss: 'https://x', jwksUrl: 'http://ehr.example.org/jwks' }], /\[0\]\.jwksUrl .* not loopback/],
-      ['a duplicate issuer', [{ iss: 'https://x', jwksUrl: 'https://x/j' }, { iss: 'https://x', jwksUrl: 'https://x/k' }], /listed twice/],
-      ['a symmetric inline key', [{ iss: 'https://x', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'a' }] } }], /must be an asymmetric key/],
+      [
+        'an http:// JWKS URL off loopback',
+        [{ iss: 'https://x', jwksUrl: 'http://ehr.example.org/jwks' }],
+        /\[0\]\.jwksUrl .* not loopback/,
+      ],
+      [
+        'a duplicate issuer',
+        [
+          { iss: 'https://x', jwksUrl: 'https://x/j' },
+          { iss: 'https://x', jwksUrl: 'https://x/k' },
+        ],
+        /listed twice/,
+      ],
+      [
+        'a symmetric inline key',
+        [{ iss: 'https://x', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'a' }] } }],
+        /must be an asymmetric key/,
+      ],
       ['a private inline key', [{ iss: 'https://x', jwks: { keys: [{ ...EC_PUBLIC, d: 'AA', kid: 'a' }] } }], /is a private key/],
       ['an inline key without kid', [{ iss: 'https://x', jwks: { keys: [EC_PUBLIC] } }], /has no kid/],
-      ['an inline key that is not a key', [{ iss: 'https://x', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'AA', y: 'AA', kid: 'a' }] } }], /not a usable public key/],
+      [
+        'an inline key that is not a key',
+        [{ iss: 'https://x', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'AA', y: 'AA', kid: 'a' }] } }],
+        /not a usable public key/,
+      ],
     ])('refuses %s', (_name, content, message) => {
       expect(problemsOf({ CDS_TRUSTED_ISSUERS: trustFile(content) }).join('\n')).toMatch(message);
     });

@@ -9,7 +9,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bundle, FhirResource, ServiceRequest } from 'fhir/r4';
 import { draftOrder, expectedOutcomes, patientBundle, patientOf, type ExpectedOutcome } from '../../fhir-fixtures/build';
-import { callHook, cardRatings, discover, fillTemplate, pamaRatingOf, runEhr, signerFor, systemActionRatings, type DiscoveredService, type EhrSession, type HookCall } from '../../scripts/ehr/client';
+import {
+  callHook,
+  cardRatings,
+  discover,
+  fillTemplate,
+  pamaRatingOf,
+  runEhr,
+  signerFor,
+  systemActionRatings,
+  type DiscoveredService,
+  type EhrSession,
+  type HookCall,
+} from '../../scripts/ehr/client';
 import { startFhirServer, type RunningFhirServer } from '../../scripts/ehr/fhir-server';
 import { EHR_BEHAVIOURS, PROFILE_NAMES } from '../../scripts/ehr/profiles';
 import { REPO_ROOT } from '../../src/paths';
@@ -69,13 +81,23 @@ describe('the FHIR server the simulator serves', () => {
   it('searches by GET and by POST _search alike, pages with next links, filters by category and code', async () => {
     const conditions = (bundle.entry ?? []).filter((e) => e.resource?.resourceType === 'Condition').length;
     const byGet = await json(await fetch(`${fhir.base}/Condition?patient=${patientId()}&_count=1000`));
-    const byPost = await json(await fetch(`${fhir.base}/Condition/_search`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `patient=${patientId()}&_count=1000` }));
+    const byPost = await json(
+      await fetch(`${fhir.base}/Condition/_search`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `patient=${patientId()}&_count=1000`,
+      }),
+    );
     expect(byGet.total).toBe(conditions);
     expect(byPost.entry?.map((e) => e.resource?.id)).toEqual(byGet.entry?.map((e) => e.resource?.id));
     expect(byGet.entry?.every((e) => e.fullUrl?.startsWith(`${fhir.base}/Condition/`))).toBe(true);
 
     const encounterDiagnoses = await json(await fetch(`${fhir.base}/Condition?patient=${patientId()}&category=encounter-diagnosis`));
-    const problems = await json(await fetch(`${fhir.base}/Condition?patient=Patient/${patientId()}&category=http://terminology.hl7.org/CodeSystem/condition-category|problem-list-item`));
+    const problems = await json(
+      await fetch(
+        `${fhir.base}/Condition?patient=Patient/${patientId()}&category=http://terminology.hl7.org/CodeSystem/condition-category|problem-list-item`,
+      ),
+    );
     expect((encounterDiagnoses.total ?? 0) + (problems.total ?? 0)).toBe(conditions);
 
     const page1 = await json(await fetch(`${fhir.base}/Observation?patient=${patientId()}`));
@@ -86,19 +108,34 @@ describe('the FHIR server the simulator serves', () => {
     expect(page2.entry?.[0]?.resource?.id).not.toBe(page1.entry?.[0]?.resource?.id);
 
     // pos-mcode writes cN as SNOMED 399534004 and the size as LOINC 21889-1; 21906-3 (cN in LOINC) is not there.
-    const staging = await json(await fetch(`${fhir.base}/Observation?patient=${patientId()}&code=http://snomed.info/sct|399534004,http://loinc.org|21889-1,http://loinc.org|21906-3&_count=100`));
-    expect(staging.entry?.map((e) => ((e.resource as { code?: { coding?: { code?: string }[] } }).code?.coding ?? [])[0]?.code).sort()).toEqual(['21889-1', '399534004']);
+    const staging = await json(
+      await fetch(
+        `${fhir.base}/Observation?patient=${patientId()}&code=http://snomed.info/sct|399534004,http://loinc.org|21889-1,http://loinc.org|21906-3&_count=100`,
+      ),
+    );
+    expect(
+      staging.entry?.map((e) => ((e.resource as { code?: { coding?: { code?: string }[] } }).code?.coding ?? [])[0]?.code).sort(),
+    ).toEqual(['21889-1', '399534004']);
   });
 
   it('answers CORS preflights (the sandbox fills prefetch from a browser)', async () => {
-    const preflight = await fetch(`${fhir.base}/Condition/_search`, { method: 'OPTIONS', headers: { Origin: 'https://sandbox.cds-hooks.org', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } });
+    const preflight = await fetch(`${fhir.base}/Condition/_search`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://sandbox.cds-hooks.org',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization',
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
   });
 
   it('fills prefetch tokens, and leaves out a key whose token has no value', () => {
-    expect(fillTemplate('Condition?patient={{context.patientId}}', { patientId: 'p1', userId: 'Practitioner/u' })).toBe('Condition?patient=p1');
+    expect(fillTemplate('Condition?patient={{context.patientId}}', { patientId: 'p1', userId: 'Practitioner/u' })).toBe(
+      'Condition?patient=p1',
+    );
     expect(fillTemplate('Encounter/{{context.encounterId}}', { patientId: 'p1', userId: 'Practitioner/u' })).toBeUndefined();
     expect(fillTemplate('Practitioner/{{userPractitionerId}}', { patientId: 'p1', userId: 'Practitioner/u' })).toBe('Practitioner/u');
   });
@@ -113,7 +150,8 @@ function check(session: EhrSession, expected: ExpectedOutcome): string[] {
   const sign = session.calls.find((c) => c.hook === 'order-sign');
   if (session.profile === 'cds-hooks-sandbox') {
     const first = session.calls[0];
-    if (first?.request.context.draftOrders.entry[0]?.resource.id !== 'example-request-id' || first.status !== 200 || first.cards.length) problems.push('the sandbox\'s uncoded first call did not answer 200 with no cards');
+    if (first?.request.context.draftOrders.entry[0]?.resource.id !== 'example-request-id' || first.status !== 200 || first.cards.length)
+      problems.push("the sandbox's uncoded first call did not answer 200 with no cards");
   }
   const real = [select, sign].filter((c): c is HookCall => c !== undefined);
   if (select && sign) {
@@ -121,7 +159,8 @@ function check(session: EhrSession, expected: ExpectedOutcome): string[] {
     // unchanged order in this session is not repeated (no card, no rating written again).
     const a = cardRatings(select);
     const b = cardRatings(sign);
-    for (const [order, rating] of b) if (a.has(order) && a.get(order) !== rating) problems.push(`order-select ${order} ${a.get(order)} vs order-sign ${rating}`);
+    for (const [order, rating] of b)
+      if (a.has(order) && a.get(order) !== rating) problems.push(`order-select ${order} ${a.get(order)} vs order-sign ${rating}`);
     for (const order of a.keys()) if (b.has(order)) problems.push(`order-sign repeated the card order-select showed for ${order}`);
   }
   for (const call of real.filter((c) => c.hook === 'order-select')) {
@@ -131,13 +170,23 @@ function check(session: EhrSession, expected: ExpectedOutcome): string[] {
     if (expected.outcome === 'applies') {
       const pet = call.cards.find((c) => (c.extension?.['axilla-cds.appropriateness'] as { order?: string } | undefined)?.order === PET);
       if (pet?.indicator !== 'warning') problems.push(`${call.hook}: FDG-PET/CT card ${pet ? pet.indicator : 'missing'}, not warning`);
-      if (ratings.get(PET) !== 'usually-not-appropriate' || ratings.get(US) !== 'may-be-appropriate') problems.push(`${call.hook}: card ratings ${JSON.stringify([...ratings])}`);
-      if (written.get(PET) !== 'not-appropriate') problems.push(`${call.hook}: PET/CT pama-rating in ${place} ${written.get(PET) ?? 'missing'} (anywhere: ${JSON.stringify([...anywhere])})`);
-      if (written.get(US) !== 'appropriate') problems.push(`${call.hook}: US pama-rating in ${place} ${written.get(US) ?? 'missing'} (anywhere: ${JSON.stringify([...anywhere])})`);
+      if (ratings.get(PET) !== 'usually-not-appropriate' || ratings.get(US) !== 'may-be-appropriate')
+        problems.push(`${call.hook}: card ratings ${JSON.stringify([...ratings])}`);
+      if (written.get(PET) !== 'not-appropriate')
+        problems.push(
+          `${call.hook}: PET/CT pama-rating in ${place} ${written.get(PET) ?? 'missing'} (anywhere: ${JSON.stringify([...anywhere])})`,
+        );
+      if (written.get(US) !== 'appropriate')
+        problems.push(
+          `${call.hook}: US pama-rating in ${place} ${written.get(US) ?? 'missing'} (anywhere: ${JSON.stringify([...anywhere])})`,
+        );
     } else {
-      for (const order of [PET, US]) if (anywhere.has(order)) problems.push(`${call.hook}: ${order} rated ${anywhere.get(order)} although ${expected.outcome}`);
-      if (expected.outcome === 'does-not-apply' && call.cards.length) problems.push(`${call.hook}: ${call.cards.length} cards although does-not-apply`);
-      if (expected.outcome === 'insufficient-data' && (ratings.get(PET) !== 'insufficient-data' || ratings.get(US) !== 'insufficient-data')) problems.push(`${call.hook}: card ratings ${JSON.stringify([...ratings])}, not insufficient-data`);
+      for (const order of [PET, US])
+        if (anywhere.has(order)) problems.push(`${call.hook}: ${order} rated ${anywhere.get(order)} although ${expected.outcome}`);
+      if (expected.outcome === 'does-not-apply' && call.cards.length)
+        problems.push(`${call.hook}: ${call.cards.length} cards although does-not-apply`);
+      if (expected.outcome === 'insufficient-data' && (ratings.get(PET) !== 'insufficient-data' || ratings.get(US) !== 'insufficient-data'))
+        problems.push(`${call.hook}: card ratings ${JSON.stringify([...ratings])}, not insufficient-data`);
     }
   }
   return problems;
@@ -146,9 +195,11 @@ function check(session: EhrSession, expected: ExpectedOutcome): string[] {
 /** Runs `work` over `items`, `width` at a time. */
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 describe('every fixture with an expected outcome, under every profile (order-select, then order-sign)', () => {
@@ -158,25 +209,32 @@ describe('every fixture with an expected outcome, under every profile (order-sel
     expect(fixtures.length).toBeGreaterThan(50);
   });
 
-  it.each(PROFILE_NAMES.map((p) => [p]))('%s', async (profile) => {
-    // Each distinct problem once, with the fixtures that show it (a broken hook would otherwise list ~100 times).
-    const failures = new Map<string, string[]>();
-    await pool(fixtures, 6, async (expected) => {
-      let problems: string[];
-      try {
-        problems = check(await runEhr({ patient: expected.fixture, orders: ORDERS, profile, service: base, accept: 1 }), expected);
-      } catch (error) {
-        problems = [(error as Error).message];
-      }
-      for (const p of problems) failures.set(`${expected.outcome}: ${p}`, [...(failures.get(`${expected.outcome}: ${p}`) ?? []), expected.fixture]);
-    });
-    const summary = [...failures].map(([problem, names]) => `${problem} [${names.length} fixtures: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}]`);
-    expect(summary).toEqual([]);
-  }, 180_000);
+  it.each(PROFILE_NAMES.map((p) => [p]))(
+    '%s',
+    async (profile) => {
+      // Each distinct problem once, with the fixtures that show it (a broken hook would otherwise list ~100 times).
+      const failures = new Map<string, string[]>();
+      await pool(fixtures, 6, async (expected) => {
+        let problems: string[];
+        try {
+          problems = check(await runEhr({ patient: expected.fixture, orders: ORDERS, profile, service: base, accept: 1 }), expected);
+        } catch (error) {
+          problems = [(error as Error).message];
+        }
+        for (const p of problems)
+          failures.set(`${expected.outcome}: ${p}`, [...(failures.get(`${expected.outcome}: ${p}`) ?? []), expected.fixture]);
+      });
+      const summary = [...failures].map(
+        ([problem, names]) => `${problem} [${names.length} fixtures: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}]`,
+      );
+      expect(summary).toEqual([]);
+    },
+    180_000,
+  );
 });
 
 describe('order-sign', () => {
-  it('rates the orders of a patient who never saw them at order-select, though another patient\'s orders had the same ids', async () => {
+  it("rates the orders of a patient who never saw them at order-select, though another patient's orders had the same ids", async () => {
     // pos-mcode's session shows cards for ServiceRequest/sr-fdg-pet-ct and sr-us-axilla (the fixtures give every
     // patient these ids); then pos-size-cm, whom the variant fits too, reaches order-sign with orders of those ids.
     await runEhr({ patient: 'pos-mcode', orders: ORDERS, profile: 'generic', service: base, accept: 0 });
@@ -190,11 +248,25 @@ describe('order-sign', () => {
       expect(entry).toBeDefined();
       const call = await callHook(
         { label: 'order-sign', hook: 'order-sign', drafts: ORDERS.map((o) => draftOrder(o, patientId)) },
-        { service: base, serviceEntry: entry as DiscoveredService, behaviour, fhirBase: fhir.base, context: { patientId, userId: behaviour.userId, encounterId: 'enc-other-patient' }, prefetch: true, sign },
+        {
+          service: base,
+          serviceEntry: entry as DiscoveredService,
+          behaviour,
+          fhirBase: fhir.base,
+          context: { patientId, userId: behaviour.userId, encounterId: 'enc-other-patient' },
+          prefetch: true,
+          sign,
+        },
       );
       expect(call.status).toBe(200);
-      expect([...cardRatings(call)].sort()).toEqual([[PET, 'usually-not-appropriate'], [US, 'may-be-appropriate']]);
-      expect([...systemActionRatings(call, 'top-level')].sort()).toEqual([[PET, 'not-appropriate'], [US, 'appropriate']]);
+      expect([...cardRatings(call)].sort()).toEqual([
+        [PET, 'usually-not-appropriate'],
+        [US, 'may-be-appropriate'],
+      ]);
+      expect([...systemActionRatings(call, 'top-level')].sort()).toEqual([
+        [PET, 'not-appropriate'],
+        [US, 'appropriate'],
+      ]);
     } finally {
       await fhir.close();
     }
@@ -228,7 +300,8 @@ describe('suggestions, applied as the EHR applies them', () => {
     const after = session.draftsAfter.map((d) => `${d.resourceType}/${d.id}`);
     expect(after).not.toContain(PET);
     expect(after).toContain(US);
-    const mri = session.draftsAfter.find((d) => (d as ServiceRequest).code?.coding?.some((c) => c.code === MRI_CPT.code)) as ServiceRequest | undefined;
+    const mri = session.draftsAfter.find((d) => (d as ServiceRequest).code?.coding?.some((c) => c.code === MRI_CPT.code)) as
+      ServiceRequest | undefined;
     expect(mri).toBeDefined();
     expect(pamaRatingOf(session.draftsAfter.find((d) => d.id === 'sr-us-axilla'))).toBe('appropriate');
   }, 30_000);
@@ -248,7 +321,10 @@ describe('suggestions, applied as the EHR applies them', () => {
 describe('npm run ehr', () => {
   function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn('npm', ['run', '-s', 'ehr', '--', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      const child = spawn('npm', ['run', '-s', 'ehr', '--', ...args], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -262,7 +338,9 @@ describe('npm run ehr', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/\[WARNING\] FDG-PET\/CT/);
-    expect(stdout).toMatch(/System actions in extension\.systemActions:\n\s+- update ServiceRequest\/sr-fdg-pet-ct .*pama-rating not-appropriate/);
+    expect(stdout).toMatch(
+      /System actions in extension\.systemActions:\n\s+- update ServiceRequest\/sr-fdg-pet-ct .*pama-rating not-appropriate/,
+    );
     expect(stdout).toMatch(/Draft orders now:\n\s+ServiceRequest\/sr-fdg-pet-ct: MRI breast.* pama-rating: appropriate/);
     expect(stdout).toMatch(/feedback \[accepted[^\]]*\] → 200/);
     expect(stdout).toMatch(/Every call answered 2xx/);

@@ -40,7 +40,10 @@ const timings: Record<string, number> = {};
 
 /** The files a commit of this checkout holds: tracked ones, and new ones not ignored (others may be adding files). */
 function repositoryFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
 }
 
@@ -50,7 +53,10 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     execFileSync(command, args, { cwd, env, stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`, { cause: error });
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`,
+      { cause: error },
+    );
   }
   timings[`${command} ${args.join(' ')}`] = Date.now() - started;
 }
@@ -71,7 +77,10 @@ function requiredPackages(dir: string): Map<string, string> {
   return found;
 }
 
-function startService(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port?: number; exitCode?: number; output: string }> {
+function startService(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; port?: number; exitCode?: number; output: string }> {
   const child = spawn(process.execPath, [path.join(runtime, 'dist', 'src', 'main.js')], { cwd, env });
   let output = '';
   return new Promise((resolve) => {
@@ -88,7 +97,10 @@ function startService(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: Chi
 
 /** The Dockerfile's HEALTHCHECK command (exec form), run here against `port`: its exit code. */
 function dockerHealthcheck(port: number): number {
-  const line = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8').split('\n').find((l) => l.startsWith('HEALTHCHECK '));
+  const line = fs
+    .readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('HEALTHCHECK '));
   if (!line) throw new Error('the Dockerfile has no HEALTHCHECK line');
   const [command, ...args] = JSON.parse(line.slice(line.indexOf(' CMD ') + 5)) as string[];
   expect(command).toBe('node');
@@ -103,8 +115,21 @@ function dockerHealthcheck(port: number): number {
 /** The settings production requires (as the Dockerfile and compose.yaml set them), with a trust file naming a test EHR. */
 function productionEnv(databaseUrl: string): NodeJS.ProcessEnv {
   const trustFile = path.join(workDir, 'trusted-issuers.json');
-  fs.writeFileSync(trustFile, JSON.stringify([{ iss: ES384_ISSUER, jwks: { keys: [publicJwk(es384.publicKey, ES384_KID, 'ES384')] }, fhirServers: ['https://fhir.example.org/R4'] }]));
-  return { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', PUBLIC_BASE_URL: PRODUCTION_BASE_URL, CDS_TRUSTED_ISSUERS: trustFile, DATABASE_URL: databaseUrl, AUDIT_HMAC_KEY: 'k'.repeat(40) };
+  fs.writeFileSync(
+    trustFile,
+    JSON.stringify([
+      { iss: ES384_ISSUER, jwks: { keys: [publicJwk(es384.publicKey, ES384_KID, 'ES384')] }, fhirServers: ['https://fhir.example.org/R4'] },
+    ]),
+  );
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: '0',
+    PUBLIC_BASE_URL: PRODUCTION_BASE_URL,
+    CDS_TRUSTED_ISSUERS: trustFile,
+    DATABASE_URL: databaseUrl,
+    AUDIT_HMAC_KEY: 'k'.repeat(40),
+  };
 }
 
 async function discoveryStatus(port: number, token: string): Promise<number> {
@@ -142,7 +167,11 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
     runtime = path.join(workDir, 'app');
     fs.mkdirSync(runtime);
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(copy, file), path.join(runtime, file));
-    run('npm', ['ci', '--omit=dev', '--ignore-scripts=false', '--no-audit', '--no-fund'], runtime, { ...process.env, NODE_ENV: 'production', npm_config_build_from_source: 'true' });
+    run('npm', ['ci', '--omit=dev', '--ignore-scripts=false', '--no-audit', '--no-fund'], runtime, {
+      ...process.env,
+      NODE_ENV: 'production',
+      npm_config_build_from_source: 'true',
+    });
 
     // The runtime stage: what the image holds, and nothing else (no src/, no scripts/, no fhir-fixtures/, no tsconfig).
     for (const entry of RUNTIME_PATHS) fs.cpSync(path.join(copy, entry), path.join(runtime, entry), { recursive: true });
@@ -150,14 +179,19 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
   }, INSTALL_TIMEOUT_MS);
 
   afterAll(() => {
-     
-    console.log(`production build: ${Object.entries(timings).map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`).join('; ')}`);
+    console.log(
+      `production build: ${Object.entries(timings)
+        .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`)
+        .join('; ')}`,
+    );
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
   it('installs no devDependency, and the compiled service requires only dependencies and Node built-ins', () => {
     // Every devDependency that no production dependency needs (the lock file marks it "dev") is absent.
-    const lock = JSON.parse(fs.readFileSync(path.join(runtime, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(runtime, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
     const devOnly = Object.keys(pkg.devDependencies).filter((dev) => lock.packages[`node_modules/${dev}`]?.dev === true);
     expect(devOnly).toEqual(expect.arrayContaining(['typescript', 'ts-node', 'jest']));
     expect(devOnly.filter((dev) => fs.existsSync(path.join(runtime, 'node_modules', dev)))).toEqual([]);
@@ -195,7 +229,10 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
       const servicePath = '/cds-services/axilla-imaging-order-select';
       const answer = await fetch(`http://127.0.0.1:${port}${servicePath}`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${await signDevelopmentToken({ audience: `${PUBLIC_BASE_URL}${servicePath}` })}`, 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Bearer ${await signDevelopmentToken({ audience: `${PUBLIC_BASE_URL}${servicePath}` })}`,
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })),
       });
       expect(answer.status).toBe(200);
@@ -211,12 +248,17 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
 
   describe('with the production settings', () => {
     it('runs as the Dockerfile sets it (NODE_ENV=production, SQLite under the data volume), and its HEALTHCHECK passes', async () => {
-      const { child, port, exitCode, output } = await startService(workDir, productionEnv(`sqlite:${path.join(workDir, 'data', 'axilla-cds.db')}`));
+      const { child, port, exitCode, output } = await startService(
+        workDir,
+        productionEnv(`sqlite:${path.join(workDir, 'data', 'axilla-cds.db')}`),
+      );
       try {
         if (exitCode !== undefined || !port) throw new Error(`the production start failed (${exitCode}):\n${output}`);
         expect(output).not.toMatch(/DEVELOPMENT/);
         expect(dockerHealthcheck(port)).toBe(0);
-        expect(await discoveryStatus(port, await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } }))).toBe(200);
+        expect(
+          await discoveryStatus(port, await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } })),
+        ).toBe(200);
         // The development issuer is not trusted in production.
         expect(await discoveryStatus(port, await signDevelopmentToken({ audience: `${PRODUCTION_BASE_URL}/cds-services` }))).toBe(401);
         expect(fs.existsSync(path.join(workDir, 'data', 'axilla-cds.db'))).toBe(true);
@@ -231,24 +273,32 @@ describe('the production build from a clean copy (npm run build; npm ci --omit=d
     if (!POSTGRES_URL && !process.env.CI) {
       console.warn('skipped "two instances on one PostgreSQL": set TEST_POSTGRES_URL (eval "$(bash scripts/dev-postgres.sh)")');
     }
-    withPostgres('runs two instances on one PostgreSQL as compose.yaml does: both ready, one replay cache', async () => {
-      expect(POSTGRES_URL).toBeDefined();
-      const database = await freshPostgresDatabase();
-      // Started together: the migrations run once, under PostgreSQL's advisory lock.
-      const instances = await Promise.all([startService(workDir, productionEnv(database.url)), startService(workDir, productionEnv(database.url))]);
-      try {
-        for (const { port, exitCode, output } of instances) if (exitCode !== undefined || !port) throw new Error(`the production start failed (${exitCode}):\n${output}`);
-        const [one, two] = instances.map((i) => i.port as number);
-        expect([dockerHealthcheck(one), dockerHealthcheck(two)]).toEqual([0, 0]);
-        const token = await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } });
-        expect(await discoveryStatus(one, token)).toBe(200);
-        // The same JWT at the other instance is a replay: its jti is remembered in the shared store.
-        expect(await discoveryStatus(two, token)).toBe(401);
-        expect(await Promise.all(instances.map((i) => stopped(i.child)))).toEqual([0, 0]);
-      } finally {
-        for (const { child } of instances) if (child.exitCode === null) child.kill('SIGKILL');
-        await database.drop();
-      }
-    }, 60_000);
+    withPostgres(
+      'runs two instances on one PostgreSQL as compose.yaml does: both ready, one replay cache',
+      async () => {
+        expect(POSTGRES_URL).toBeDefined();
+        const database = await freshPostgresDatabase();
+        // Started together: the migrations run once, under PostgreSQL's advisory lock.
+        const instances = await Promise.all([
+          startService(workDir, productionEnv(database.url)),
+          startService(workDir, productionEnv(database.url)),
+        ]);
+        try {
+          for (const { port, exitCode, output } of instances)
+            if (exitCode !== undefined || !port) throw new Error(`the production start failed (${exitCode}):\n${output}`);
+          const [one, two] = instances.map((i) => i.port as number);
+          expect([dockerHealthcheck(one), dockerHealthcheck(two)]).toEqual([0, 0]);
+          const token = await signToken('/cds-services', { claims: { aud: `${PRODUCTION_BASE_URL}/cds-services` } });
+          expect(await discoveryStatus(one, token)).toBe(200);
+          // The same JWT at the other instance is a replay: its jti is remembered in the shared store.
+          expect(await discoveryStatus(two, token)).toBe(401);
+          expect(await Promise.all(instances.map((i) => stopped(i.child)))).toEqual([0, 0]);
+        } finally {
+          for (const { child } of instances) if (child.exitCode === null) child.kill('SIGKILL');
+          await database.drop();
+        }
+      },
+      60_000,
+    );
   });
 });

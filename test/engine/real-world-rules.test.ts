@@ -11,7 +11,10 @@ const SCT = 'http://snomed.info/sct';
 
 function withResources(add: FhirResource[], drop: (r: FhirResource) => boolean = () => false, name = 'pos-mcode'): Bundle {
   const bundle = patientBundle(name);
-  return { ...bundle, entry: (bundle.entry ?? []).filter((e) => !drop(e.resource as FhirResource)).concat(add.map((resource) => ({ resource }))) };
+  return {
+    ...bundle,
+    entry: (bundle.entry ?? []).filter((e) => !drop(e.resource as FhirResource)).concat(add.map((resource) => ({ resource }))),
+  };
 }
 
 function nodeBiopsy(extra: Partial<Procedure>): Procedure {
@@ -28,7 +31,15 @@ function nodeBiopsy(extra: Partial<Procedure>): Procedure {
 }
 
 function condition(id: string, code: { system: string; code: string; display?: string }, extra: Partial<Condition> = {}): Condition {
-  return { resourceType: 'Condition', id, subject: SUBJECT, code: { coding: [code] }, verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] }, recordedDate: daysAgo(300), ...extra };
+  return {
+    resourceType: 'Condition',
+    id,
+    subject: SUBJECT,
+    code: { coding: [code] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+    recordedDate: daysAgo(300),
+    ...extra,
+  };
 }
 
 describe('dates compare on the local date as written', () => {
@@ -57,41 +68,100 @@ describe('a node biopsy result read from words', () => {
   });
 
   it('a pathology report the biopsy points to decides, by its conclusion', () => {
-    const report: FhirResource = { resourceType: 'DiagnosticReport', id: 'path-1', status: 'final', subject: SUBJECT, code: { text: 'Surgical pathology' }, conclusion: 'Left axillary lymph node, core biopsy: metastatic carcinoma.' };
+    const report: FhirResource = {
+      resourceType: 'DiagnosticReport',
+      id: 'path-1',
+      status: 'final',
+      subject: SUBJECT,
+      code: { text: 'Surgical pathology' },
+      conclusion: 'Left axillary lymph node, core biopsy: metastatic carcinoma.',
+    };
     const d = decideFor(withResources([nodeBiopsy({ report: [{ reference: 'DiagnosticReport/path-1' }] }), report]));
     expect(d.outcome).toMatchObject({ status: 'does-not-apply', reason: 'node-positive' });
   });
 
   it('a positive biopsy of a supraclavicular node (a regional N3 site) is node-positive', () => {
-    const d = decideFor(withResources([nodeBiopsy({ bodySite: [{ coding: [{ system: SCT, code: '245265003' }] }], outcome: { text: 'Metastatic carcinoma' } })]));
+    const d = decideFor(
+      withResources([
+        nodeBiopsy({ bodySite: [{ coding: [{ system: SCT, code: '245265003' }] }], outcome: { text: 'Metastatic carcinoma' } }),
+      ]),
+    );
     expect(d.outcome).toMatchObject({ status: 'does-not-apply', reason: 'node-positive' });
   });
 
   it('a biopsy of the breast with a positive result is not a node biopsy', () => {
-    const d = decideFor(withResources([nodeBiopsy({ bodySite: [{ text: 'Left breast, 2 o\'clock' }], outcome: { text: 'Invasive ductal carcinoma' } })]));
+    const d = decideFor(
+      withResources([nodeBiopsy({ bodySite: [{ text: "Left breast, 2 o'clock" }], outcome: { text: 'Invasive ductal carcinoma' } })]),
+    );
     expect(d.outcome.status).toBe('applies');
   });
 });
 
 describe('recurrence, however it is written', () => {
-  it('a family history of breast cancer is not the patient\'s own (Z80.3 and its text)', () => {
-    const d = decideFor(withResources([condition('fh', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'Z80.3' }, { code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'Z80.3' }], text: 'Family history of breast cancer (mother)' } })]));
+  it("a family history of breast cancer is not the patient's own (Z80.3 and its text)", () => {
+    const d = decideFor(
+      withResources([
+        condition(
+          'fh',
+          { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'Z80.3' },
+          {
+            code: {
+              coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'Z80.3' }],
+              text: 'Family history of breast cancer (mother)',
+            },
+          },
+        ),
+      ]),
+    );
     expect(d.outcome.status).toBe('applies');
   });
 
   it('a breast cancer problem written as history is a recurrence sign', () => {
-    const d = decideFor(withResources([condition('hx', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.912' }, { code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.912' }], text: 'History of left breast cancer, s/p lumpectomy 2015' }, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, onsetDateTime: daysAgo(3650) })]));
+    const d = decideFor(
+      withResources([
+        condition(
+          'hx',
+          { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.912' },
+          {
+            code: {
+              coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.912' }],
+              text: 'History of left breast cancer, s/p lumpectomy 2015',
+            },
+            clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+            onsetDateTime: daysAgo(3650),
+          },
+        ),
+      ]),
+    );
     expect(d.outcome).toMatchObject({ status: 'does-not-apply', reason: 'recurrence' });
   });
 
   it('an earlier cancer of the OTHER breast is not a recurrence of this one', () => {
-    const old = condition('old-right', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.411' }, { clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, onsetDateTime: daysAgo(2600) });
+    const old = condition(
+      'old-right',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.411' },
+      {
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+        onsetDateTime: daysAgo(2600),
+      },
+    );
     expect(decideFor(withResources([old])).outcome.status).toBe('applies');
   });
 
   it('an earlier cancer whose side is not recorded counts as the same breast', () => {
-    const old = condition('old', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.919' }, { clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, onsetDateTime: daysAgo(2600) });
-    expect(decideFor(withResources([old])).outcome).toMatchObject({ status: 'does-not-apply', reason: 'recurrence', evidence: ['Condition/old'] });
+    const old = condition(
+      'old',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.919' },
+      {
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+        onsetDateTime: daysAgo(2600),
+      },
+    );
+    expect(decideFor(withResources([old])).outcome).toMatchObject({
+      status: 'does-not-apply',
+      reason: 'recurrence',
+      evidence: ['Condition/old'],
+    });
   });
 });
 
@@ -113,8 +183,24 @@ describe('staging in words and links', () => {
   });
 
   it('a cT2 tied by focus to an earlier cancer does not make this cancer > 2 cm, even when dated inside the window', () => {
-    const old = condition('old-right', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.411' }, { clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, onsetDateTime: daysAgo(2600) });
-    const oldT: Observation = { resourceType: 'Observation', id: 'old-ct', status: 'final', subject: SUBJECT, focus: [{ reference: 'Condition/old-right' }], code: { coding: [{ system: SCT, code: '399504009' }] }, valueCodeableConcept: { coding: [{ system: SCT, code: '1228929004' }] }, effectiveDateTime: daysAgo(200) };
+    const old = condition(
+      'old-right',
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C50.411' },
+      {
+        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+        onsetDateTime: daysAgo(2600),
+      },
+    );
+    const oldT: Observation = {
+      resourceType: 'Observation',
+      id: 'old-ct',
+      status: 'final',
+      subject: SUBJECT,
+      focus: [{ reference: 'Condition/old-right' }],
+      code: { coding: [{ system: SCT, code: '399504009' }] },
+      valueCodeableConcept: { coding: [{ system: SCT, code: '1228929004' }] },
+      effectiveDateTime: daysAgo(200),
+    };
     const d = decideFor(withResources([old, oldT], (r) => r.id === 'pos-mcode-ct' || r.id === 'pos-mcode-size'));
     expect(d.facts.initialSize.value).toBe('unknown');
   });
@@ -128,7 +214,16 @@ describe('staging in words and links', () => {
 
 describe('why chemotherapy stopped', () => {
   function stoppedRequest(statusReason?: MedicationRequest['statusReason']): MedicationRequest {
-    return { resourceType: 'MedicationRequest', id: 'pac', status: 'stopped', intent: 'order', subject: SUBJECT, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '56946' }] }, authoredOn: daysAgo(100), ...(statusReason ? { statusReason } : {}) };
+    return {
+      resourceType: 'MedicationRequest',
+      id: 'pac',
+      status: 'stopped',
+      intent: 'order',
+      subject: SUBJECT,
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '56946' }] },
+      authoredOn: daysAgo(100),
+      ...(statusReason ? { statusReason } : {}),
+    };
   }
 
   it('stopped with no reason (as Synthea writes every ended order) is an ordinary end, not "stopped early"', () => {
@@ -136,14 +231,22 @@ describe('why chemotherapy stopped', () => {
   });
 
   it('stopped because surgery is next (THO "surg") ends the course early; the patient still fits', () => {
-    const d = decideFor(withResources([stoppedRequest({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason', code: 'surg' }] })]));
+    const d = decideFor(
+      withResources([
+        stoppedRequest({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason', code: 'surg' }] }),
+      ]),
+    );
     expect(d.outcome.status).toBe('applies');
     expect(d.facts.chemotherapy.value).toBe('stopped-early');
   });
 
   it('stopped for "no response to treatment" is progression: no card', () => {
     const d = decideFor(withResources([stoppedRequest({ coding: [{ system: SCT, code: '266721009' }] })]));
-    expect(d.outcome).toMatchObject({ status: 'does-not-apply', reason: 'progression-on-chemotherapy', evidence: ['MedicationRequest/pac'] });
+    expect(d.outcome).toMatchObject({
+      status: 'does-not-apply',
+      reason: 'progression-on-chemotherapy',
+      evidence: ['MedicationRequest/pac'],
+    });
   });
 
   it('"no evidence of disease progression" in a stop reason is not progression, and "course completed" is not an early stop', () => {
@@ -153,7 +256,11 @@ describe('why chemotherapy stopped', () => {
   });
 
   it('an endocrine drug stopped for progression is not chemotherapy progression', () => {
-    const letrozole: MedicationRequest = { ...stoppedRequest({ coding: [{ system: SCT, code: '266721009' }] }), id: 'let', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '72965' }] } };
+    const letrozole: MedicationRequest = {
+      ...stoppedRequest({ coding: [{ system: SCT, code: '266721009' }] }),
+      id: 'let',
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '72965' }] },
+    };
     expect(decideFor(withResources([letrozole])).outcome.status).toBe('applies');
   });
 });

@@ -26,7 +26,12 @@ function tumourSize(id: string, value: number, unit: 'mm' | 'cm', date: string, 
     code: { coding: [{ system: 'http://loinc.org', code: '21889-1' }] },
     subject: { reference: 'Patient/pos-mcode' },
     effectiveDateTime: date,
-    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '33728-7' }] }, valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit } }],
+    component: [
+      {
+        code: { coding: [{ system: 'http://loinc.org', code: '33728-7' }] },
+        valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+      },
+    ],
     ...extra,
   };
 }
@@ -35,12 +40,17 @@ const withoutT = (r: FhirResource) => r.id === 'pos-mcode-ct' || r.id === 'pos-m
 
 describe('initial size', () => {
   it('20 mm is not greater than 2 cm; 21 mm is', () => {
-    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 20, 'mm', daysAgo(200))])).outcome).toMatchObject({ reason: 'small-tumour' });
+    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 20, 'mm', daysAgo(200))])).outcome).toMatchObject({
+      reason: 'small-tumour',
+    });
     expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 21, 'mm', daysAgo(200))])).outcome.status).toBe('applies');
   });
 
   it('reads centimetres', () => {
-    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 2.1, 'cm', daysAgo(200))])).facts.initialSize).toMatchObject({ value: 'greater-than-2cm', detail: '21 mm' });
+    expect(decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 2.1, 'cm', daysAgo(200))])).facts.initialSize).toMatchObject({
+      value: 'greater-than-2cm',
+      detail: '21 mm',
+    });
   });
 
   it('ignores sizes measured after chemotherapy started (they shrink)', () => {
@@ -49,7 +59,9 @@ describe('initial size', () => {
   });
 
   it('does not take a surgical-specimen size as the clinical size', () => {
-    const d = decideFor(edited('pos-mcode', withoutT, [tumourSize('s', 35, 'mm', daysAgo(200), { specimen: { reference: 'Specimen/x' } })]));
+    const d = decideFor(
+      edited('pos-mcode', withoutT, [tumourSize('s', 35, 'mm', daysAgo(200), { specimen: { reference: 'Specimen/x' } })]),
+    );
     expect(d.facts.initialSize.value).toBe('unknown');
   });
 });
@@ -82,11 +94,15 @@ describe('initial nodal status', () => {
 describe('chemotherapy', () => {
   it('the completed-after window is a setting: with 50 days, a last dose 42 days ago is still in progress', () => {
     expect(decideFor('pos-administrations-only').outcome.status).toBe('applies');
-    expect(decideFor('pos-administrations-only', ['fdg-pet-ct'], { settings: { lastDoseCompletedAfterDays: 50 } }).outcome).toMatchObject({ reason: 'chemotherapy-in-progress' });
+    expect(decideFor('pos-administrations-only', ['fdg-pet-ct'], { settings: { lastDoseCompletedAfterDays: 50 } }).outcome).toMatchObject({
+      reason: 'chemotherapy-in-progress',
+    });
   });
 
   it('the ended-too-long-ago limit is a setting', () => {
-    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { settings: { maxDaysSinceEnd: 30 } }).outcome).toMatchObject({ reason: 'chemotherapy-ended-too-long-ago' });
+    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { settings: { maxDaysSinceEnd: 30 } }).outcome).toMatchObject({
+      reason: 'chemotherapy-ended-too-long-ago',
+    });
   });
 
   it('trastuzumab alone is not chemotherapy', () => {
@@ -99,7 +115,13 @@ describe('chemotherapy', () => {
 
   it('records start and end dates with their evidence', () => {
     const { chemotherapy } = decideFor('pos-mcode').facts;
-    expect(chemotherapy).toMatchObject({ value: 'completed', start: daysAgo(185), end: daysAgo(35), timing: 'neoadjuvant', evidence: ['Procedure/pos-mcode-chemo'] });
+    expect(chemotherapy).toMatchObject({
+      value: 'completed',
+      start: daysAgo(185),
+      end: daysAgo(35),
+      timing: 'neoadjuvant',
+      evidence: ['Procedure/pos-mcode-chemo'],
+    });
   });
 
   it('a not-done chemotherapy procedure is not chemotherapy', () => {
@@ -112,14 +134,27 @@ describe('chemotherapy', () => {
 describe('surgery since chemotherapy', () => {
   it('undated breast surgery excludes (an exclusion on record decides)', () => {
     const bundle = edited('pos-mcode', () => false, [
-      { resourceType: 'Procedure', id: 'op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] } },
+      {
+        resourceType: 'Procedure',
+        id: 'op',
+        status: 'completed',
+        subject: { reference: 'Patient/pos-mcode' },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] },
+      },
     ]);
     expect(decideFor(bundle).outcome).toMatchObject({ reason: 'surgery-since-chemotherapy', evidence: ['Procedure/op'] });
   });
 
   it('planned surgery (status preparation) does not', () => {
     const bundle = edited('pos-mcode', () => false, [
-      { resourceType: 'Procedure', id: 'op', status: 'preparation', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, performedDateTime: daysAgo(-10) },
+      {
+        resourceType: 'Procedure',
+        id: 'op',
+        status: 'preparation',
+        subject: { reference: 'Patient/pos-mcode' },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] },
+        performedDateTime: daysAgo(-10),
+      },
     ]);
     expect(decideFor(bundle).outcome.status).toBe('applies');
   });
@@ -135,7 +170,10 @@ describe('sex', () => {
 
   it('missing sex is insufficient data, not an exclusion', () => {
     const bundle = patientBundle('pos-mcode');
-    const patient = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as { gender?: string; extension?: unknown[] };
+    const patient = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as {
+      gender?: string;
+      extension?: unknown[];
+    };
     delete patient.gender;
     delete patient.extension;
     expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['sex'] });
@@ -144,18 +182,26 @@ describe('sex', () => {
 
 describe('data that could not be read is unknown, never absent', () => {
   it('Procedures unreadable: a positive patient is not rated (the surgery might be there)', () => {
-    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toEqual({ status: 'unreadable', unreadable: ['Procedure'] });
+    expect(decideFor('pos-mcode', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toEqual({
+      status: 'unreadable',
+      unreadable: ['Procedure'],
+    });
   });
 
   it('Conditions unreadable: "no breast cancer" is not concluded', () => {
     const noConditions = edited('pos-mcode', (r) => r.resourceType === 'Condition');
     expect(decideFor(noConditions).outcome).toMatchObject({ reason: 'no-breast-cancer' });
-    expect(decideFor(noConditions, ['fdg-pet-ct'], { unavailable: ['Condition'] }).outcome).toEqual({ status: 'unreadable', unreadable: ['Condition'] });
+    expect(decideFor(noConditions, ['fdg-pet-ct'], { unavailable: ['Condition'] }).outcome).toEqual({
+      status: 'unreadable',
+      unreadable: ['Condition'],
+    });
   });
 
   it('an exclusion found in what did arrive still decides', () => {
     expect(decideFor('neg-cn1', ['fdg-pet-ct'], { unavailable: ['Procedure'] }).outcome).toMatchObject({ reason: 'node-positive' });
-    expect(decideFor('neg-lumpectomy-after-chemo', ['fdg-pet-ct'], { unavailable: ['Observation'] }).outcome).toMatchObject({ reason: 'surgery-since-chemotherapy' });
+    expect(decideFor('neg-lumpectomy-after-chemo', ['fdg-pet-ct'], { unavailable: ['Observation'] }).outcome).toMatchObject({
+      reason: 'surgery-since-chemotherapy',
+    });
   });
 });
 
@@ -171,12 +217,23 @@ describe('findings of the clinical review', () => {
   const withoutChemo = (r: FhirResource) => r.id === 'pos-mcode-chemo';
 
   it('sessions recorded one Procedure each, the last 2 days ago and one more planned: in progress', () => {
-    const bundle = edited('pos-mcode', withoutChemo, [chemoSession('s1', 'completed', 63), chemoSession('s2', 'completed', 42), chemoSession('s3', 'completed', 21), chemoSession('s4', 'completed', 2), chemoSession('s5', 'preparation', -19)]);
+    const bundle = edited('pos-mcode', withoutChemo, [
+      chemoSession('s1', 'completed', 63),
+      chemoSession('s2', 'completed', 42),
+      chemoSession('s3', 'completed', 21),
+      chemoSession('s4', 'completed', 2),
+      chemoSession('s5', 'preparation', -19),
+    ]);
     expect(decideFor(bundle).outcome).toMatchObject({ reason: 'chemotherapy-in-progress' });
   });
 
   it('sessions recorded one Procedure each, the last 30 days ago and none planned: completed', () => {
-    const bundle = edited('pos-mcode', withoutChemo, [chemoSession('s1', 'completed', 93), chemoSession('s2', 'completed', 72), chemoSession('s3', 'completed', 51), chemoSession('s4', 'completed', 30)]);
+    const bundle = edited('pos-mcode', withoutChemo, [
+      chemoSession('s1', 'completed', 93),
+      chemoSession('s2', 'completed', 72),
+      chemoSession('s3', 'completed', 51),
+      chemoSession('s4', 'completed', 30),
+    ]);
     expect(decideFor(bundle).outcome.status).toBe('applies');
   });
 
@@ -184,25 +241,55 @@ describe('findings of the clinical review', () => {
     const bundle = patientBundle('pos-mcode');
     const chemo = resource<Procedure>(bundle, 'pos-mcode-chemo');
     chemo.performedPeriod = { start: daysAgo(150), end: daysAgo(10) };
-    const lastDose: MedicationAdministration = { resourceType: 'MedicationAdministration', id: 'last-dose', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, effectiveDateTime: `${daysAgo(10)}T10:00:00Z`, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '56946' }] } };
+    const lastDose: MedicationAdministration = {
+      resourceType: 'MedicationAdministration',
+      id: 'last-dose',
+      status: 'completed',
+      subject: { reference: 'Patient/pos-mcode' },
+      effectiveDateTime: `${daysAgo(10)}T10:00:00Z`,
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '56946' }] },
+    };
     bundle.entry!.push({ resource: lastDose });
     expect(decideFor(bundle).outcome.status).toBe('applies');
   });
 
   it('a lumpectomy of the same breast years before this diagnosis does not make chemotherapy adjuvant: it makes this cancer a recurrence', () => {
-    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '80248007' }] }], performedDateTime: daysAgo(12 * 365) };
+    const old: Procedure = {
+      resourceType: 'Procedure',
+      id: 'old-op',
+      status: 'completed',
+      subject: { reference: 'Patient/pos-mcode' },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] },
+      bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '80248007' }] }],
+      performedDateTime: daysAgo(12 * 365),
+    };
     const d = decideFor(edited('pos-mcode', () => false, [old]));
     expect(d.outcome).toEqual({ status: 'does-not-apply', reason: 'recurrence', evidence: ['Procedure/old-op'] });
     expect(d.facts.chemotherapy.timing).toBe('neoadjuvant');
   });
 
   it('a lumpectomy of the other breast years before this diagnosis is neither adjuvant nor a recurrence of this cancer', () => {
-    const old: Procedure = { resourceType: 'Procedure', id: 'old-op', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] }, bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '73056007' }] }], performedDateTime: daysAgo(12 * 365) };
+    const old: Procedure = {
+      resourceType: 'Procedure',
+      id: 'old-op',
+      status: 'completed',
+      subject: { reference: 'Patient/pos-mcode' },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '392021009' }] },
+      bodySite: [{ coding: [{ system: 'http://snomed.info/sct', code: '73056007' }] }],
+      performedDateTime: daysAgo(12 * 365),
+    };
     expect(decideFor(edited('pos-mcode', () => false, [old])).outcome.status).toBe('applies');
   });
 
   it('chemotherapy for an earlier cancer does not move the start of this course', () => {
-    const oldDose: MedicationAdministration = { resourceType: 'MedicationAdministration', id: 'old-dox', status: 'completed', subject: { reference: 'Patient/pos-mcode' }, effectiveDateTime: `${daysAgo(3650)}T10:00:00Z`, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] } };
+    const oldDose: MedicationAdministration = {
+      resourceType: 'MedicationAdministration',
+      id: 'old-dox',
+      status: 'completed',
+      subject: { reference: 'Patient/pos-mcode' },
+      effectiveDateTime: `${daysAgo(3650)}T10:00:00Z`,
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] },
+    };
     const d = decideFor(edited('pos-mcode', () => false, [oldDose]));
     expect(d.facts.chemotherapy.start).toBe(daysAgo(185));
     expect(d.outcome.status).toBe('applies');
@@ -238,7 +325,10 @@ describe('findings of the clinical review', () => {
       valueCodeableConcept: { coding: [{ system: 'http://cancerstaging.org', code: 'pN1' }] },
       effectiveDateTime: daysAgo(190),
     };
-    expect(decideFor(edited('pos-mcode', () => false, [pN1])).outcome).toMatchObject({ reason: 'node-positive', evidence: ['Observation/pn1'] });
+    expect(decideFor(edited('pos-mcode', () => false, [pN1])).outcome).toMatchObject({
+      reason: 'node-positive',
+      evidence: ['Observation/pn1'],
+    });
   });
 
   it('preliminary staging is not used, as hooks/record-statuses.json says; listing it there changes that', () => {
@@ -246,7 +336,10 @@ describe('findings of the clinical review', () => {
     resource<Observation>(bundle, 'pos-mcode-cn').status = 'preliminary';
     expect(decideFor(bundle).outcome).toMatchObject({ status: 'insufficient-data', missing: ['initial-nodal-status'] });
     const base = knowledge();
-    const statuses = { ...base.statuses, observation: { ...base.statuses.observation, stagingUsable: [...base.statuses.observation.stagingUsable, 'preliminary'] } };
+    const statuses = {
+      ...base.statuses,
+      observation: { ...base.statuses.observation, stagingUsable: [...base.statuses.observation.stagingUsable, 'preliminary'] },
+    };
     const edited = Object.assign(Object.create(Object.getPrototypeOf(base)), base, { statuses });
     expect(decideFor(bundle, ['fdg-pet-ct'], { knowledge: edited }).outcome.status).toBe('applies');
   });
@@ -277,8 +370,16 @@ describe('exclusions come from the variant file', () => {
   });
 
   it('an exclusion the engine cannot test stops the start, naming the file', () => {
-    const variant = { ...VARIANT(), criteria: { ...VARIANT().criteria, exclusions: [...VARIANT().criteria.exclusions, { reason: 'pregnant', description: 'x', source: 'x' }] } };
+    const variant = {
+      ...VARIANT(),
+      criteria: {
+        ...VARIANT().criteria,
+        exclusions: [...VARIANT().criteria.exclusions, { reason: 'pregnant', description: 'x', source: 'x' }],
+      },
+    };
     const index = VARIANT().criteria.exclusions.length;
-    expect(() => checkExclusions(variant)).toThrow(`hooks/variants/acr-286-v8.json, field criteria.exclusions[${index}].reason: "pregnant"`);
+    expect(() => checkExclusions(variant)).toThrow(
+      `hooks/variants/acr-286-v8.json, field criteria.exclusions[${index}].reason: "pregnant"`,
+    );
   });
 });

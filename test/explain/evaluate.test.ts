@@ -13,7 +13,12 @@ const ORDERS = ['fdg-pet-ct', 'mammography-diagnostic-unspecified'];
 describe.each(expectedOutcomes().map((e) => [e.fixture, e] as const))('evaluate %s', (name, expected) => {
   const bundle = patientBundle(name);
   const patientId = bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource!.id!;
-  const result = evaluateBundle(bundle, ORDERS.map((o) => draftOrder(o, patientId) as ServiceRequest), knowledge(), config);
+  const result = evaluateBundle(
+    bundle,
+    ORDERS.map((o) => draftOrder(o, patientId) as ServiceRequest),
+    knowledge(),
+    config,
+  );
   const text = explain(result, knowledge());
 
   it(`says ${expected.outcome}${expected.reason ? ` (${expected.reason})` : ''} and why`, () => {
@@ -29,7 +34,8 @@ describe.each(expectedOutcomes().map((e) => [e.fixture, e] as const))('evaluate 
       }
       expect(text).toContain('CARDS (0)');
     }
-    if (expected.outcome === 'insufficient-data') for (const m of expected.missing ?? []) expect(outcome).toContain(knowledge().wording.missing[m].long);
+    if (expected.outcome === 'insufficient-data')
+      for (const m of expected.missing ?? []) expect(outcome).toContain(knowledge().wording.missing[m].long);
     if (expected.outcome === 'applies') expect(text).toMatch(/CARDS \(2\)\n {2}\[WARNING\] FDG-PET\/CT: Usually not appropriate/);
   });
 
@@ -42,7 +48,11 @@ describe.each(expectedOutcomes().map((e) => [e.fixture, e] as const))('evaluate 
 
 describe('npm run evaluate', () => {
   it('runs from the command line on a bundle file and a system|code order', () => {
-    const out = execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/evaluate.ts', 'fhir-fixtures/patients/neg-cn1.json', 'http://www.ama-assn.org/go/cpt|78815'], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } });
+    const out = execFileSync(
+      'npx',
+      ['ts-node', '--transpile-only', 'scripts/evaluate.ts', 'fhir-fixtures/patients/neg-cn1.json', 'http://www.ama-assn.org/go/cpt|78815'],
+      { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } },
+    );
     expect(out).toContain('DOES NOT APPLY: node-positive');
     expect(out).toContain('ServiceRequest/order-1: FDG-PET/CT skull base to mid-thigh');
   }, 60_000);

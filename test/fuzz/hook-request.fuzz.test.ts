@@ -96,7 +96,7 @@ describe('fuzz: mutated hook requests never break the service', () => {
     expect(seen.get(200)).toBeGreaterThan(0);
     expect(seen.get(400)).toBeGreaterThan(0);
     await api(app).post(SERVICE_PATH).send(BASES[0]).expect(200);
-     
+
     console.log(`fuzz: ${RUNS} runs, statuses ${JSON.stringify(Object.fromEntries(seen))}`);
   }, 120_000);
 });

@@ -27,7 +27,10 @@ beforeAll(async () => {
   await scriptedDay(main.app, silent.app, [main.auditor, silent.auditor] as Auditor[]);
   governanceApp = testApp({ ...SILENT, GOVERNANCE_TOKEN: TOKEN }, { store }).app;
   // The committee's command, on the store the scripted day wrote.
-  execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/report.ts', '--out', out], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${file}`, ...SILENT }, stdio: 'pipe' });
+  execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/report.ts', '--out', out], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${file}`, ...SILENT },
+    stdio: 'pipe',
+  });
 }, 120_000);
 afterAll(async () => store.close());
 
@@ -41,7 +44,12 @@ describe('npm run report', () => {
   });
 
   it('refuses a period that is not a date', () => {
-    expect(() => execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/report.ts', '--out', out, '--from', '2026-13-01'], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${file}` }, stdio: 'pipe' })).toThrow(/--from must be a date as YYYY-MM-DD/);
+    expect(() =>
+      execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/report.ts', '--out', out, '--from', '2026-13-01'], {
+        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${file}` },
+        stdio: 'pipe',
+      }),
+    ).toThrow(/--from must be a date as YYYY-MM-DD/);
   }, 60_000);
 });
 
@@ -55,7 +63,12 @@ describeWithBrowser('the governance report in a real browser', () => {
       expect(did).toMatch(/Node positive|node-positive/i);
       expect(did).toMatch(/would have shown/i);
       const answered = (await page.textContent('#answered')) ?? '';
-      for (const reason of ['Evaluating for distant metastatic disease', 'Ordered to evaluate the primary breast tumour, not the axilla', 'Other clinical reason (see comment)']) expect(answered).toContain(reason);
+      for (const reason of [
+        'Evaluating for distant metastatic disease',
+        'Ordered to evaluate the primary breast tumour, not the axilla',
+        'Other clinical reason (see comment)',
+      ])
+        expect(answered).toContain(reason);
       expect(answered).toMatch(/1 feedback item/);
       const knows = (await page.textContent('#knows')) ?? '';
       expect(knows).toContain('ACR topic 235 variant 5 overlaps this variant');
@@ -80,7 +93,7 @@ describe('GET /governance', () => {
     await request(governanceApp).get('/governance').set('Authorization', 'Bearer wrong').expect(401);
   });
 
-  it('serves the report to a Bearer token or a browser\'s Basic login, never cached', async () => {
+  it("serves the report to a Bearer token or a browser's Basic login, never cached", async () => {
     const res = await request(governanceApp).get('/governance').set('Authorization', `Bearer ${TOKEN}`).expect(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.headers['cache-control']).toBe('no-store');

@@ -37,10 +37,21 @@ function scriptedDayOn(openTestStore: () => Promise<{ store: Store; done: () => 
     for (const c of rows.calls) outcomes[c.outcome] = (outcomes[c.outcome] ?? 0) + 1;
     expect(outcomes).toEqual(day.expected.outcomes);
     expect(rows.calls.find((c) => c.outcome === 'insufficient-data')!.missing).toEqual(['initial-nodal-status', 'initial-size']);
-    expect(rows.calls.find((c) => c.outcome === 'unreadable')).toMatchObject({ status: 412, failedReads: ['procedures'], recordSource: 'fhir' });
+    expect(rows.calls.find((c) => c.outcome === 'unreadable')).toMatchObject({
+      status: 412,
+      failedReads: ['procedures'],
+      recordSource: 'fhir',
+    });
     expect(rows.calls.filter((c) => c.recordSource === 'fhir')).toHaveLength(2);
     expect(rows.calls.filter((c) => c.recordSource === 'none')).toHaveLength(1);
-    for (const c of rows.calls) expect(c).toMatchObject({ serviceId: 'axilla-imaging-order-select', hook: 'order-select', issuer: 'https://ehr-es384.test.example', knowledgeVersion: knowledge().version, knowledgeDigest: knowledge().digest });
+    for (const c of rows.calls)
+      expect(c).toMatchObject({
+        serviceId: 'axilla-imaging-order-select',
+        hook: 'order-select',
+        issuer: 'https://ehr-es384.test.example',
+        knowledgeVersion: knowledge().version,
+        knowledgeDigest: knowledge().digest,
+      });
   });
 
   it('every card issued is in the audit trail by its uuid, with procedure, rating, indicator and suggestions; silent ones marked', async () => {
@@ -48,7 +59,12 @@ function scriptedDayOn(openTestStore: () => Promise<{ store: Store; done: () => 
     const byUuid = new Map(rows.cards.map((c) => [c.cardUuid, c]));
     for (const card of [...day.issued.first, ...day.issued.second, ...day.issued.third, ...day.issued.fallback]) {
       const contract = card.extension['axilla-cds.appropriateness'];
-      expect(byUuid.get(card.uuid)).toMatchObject({ procedure: contract.procedure, rating: contract.rating, indicator: card.indicator, silent: false });
+      expect(byUuid.get(card.uuid)).toMatchObject({
+        procedure: contract.procedure,
+        rating: contract.rating,
+        indicator: card.indicator,
+        silent: false,
+      });
     }
     const pet = byUuid.get(day.issued.second[0].uuid)!;
     expect(pet.suggestions.map((s) => s.procedure).sort()).toEqual(['mri-breast-wo-w', 'us-axilla']);
@@ -58,7 +74,8 @@ function scriptedDayOn(openTestStore: () => Promise<{ store: Store; done: () => 
 
   it('ids only as keyed hashes: no patient, encounter or order id, no token, no name in any stored row', async () => {
     const dump = JSON.stringify(await store.readAudit({}));
-    for (const raw of ['pos-mcode', 'pos-loinc-legacy', 'neg-cn1', 'enc-1', 'ServiceRequest/', 'token-of-the-day', 'Okafor']) expect(dump).not.toContain(raw);
+    for (const raw of ['pos-mcode', 'pos-loinc-legacy', 'neg-cn1', 'enc-1', 'ServiceRequest/', 'token-of-the-day', 'Okafor'])
+      expect(dump).not.toContain(raw);
   });
 
   it('the report: calls, outcomes, reasons, cards shown and would-have-shown, feedback joined by card uuid', () => {

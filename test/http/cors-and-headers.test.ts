@@ -25,14 +25,22 @@ describe('CORS for browser clients (the CDS Hooks sandbox)', () => {
   });
 
   it('allows the origin on the real call, never with credentials', async () => {
-    const res = await api(app).post(SERVICE_PATH).set('Origin', SANDBOX).send(hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'] })).expect(200);
+    const res = await api(app)
+      .post(SERVICE_PATH)
+      .set('Origin', SANDBOX)
+      .send(hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'] }))
+      .expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
   it('CORS_ORIGINS restricts the allowed origins', async () => {
     const { app: strict } = testApp({ CORS_ORIGINS: 'https://ehr.example.org' });
-    const allowed = await request(strict).options(SERVICE_PATH).set('Origin', 'https://ehr.example.org').set('Access-Control-Request-Method', 'POST').expect(204);
+    const allowed = await request(strict)
+      .options(SERVICE_PATH)
+      .set('Origin', 'https://ehr.example.org')
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://ehr.example.org');
     const other = await request(strict).options(SERVICE_PATH).set('Origin', SANDBOX).set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();

@@ -14,7 +14,16 @@ describe('GET /cds-services', () => {
     expect(service.title).toEqual(expect.any(String));
     expect(service.description).toEqual(expect.any(String));
     expect(Object.keys(service.prefetch).sort()).toEqual(
-      ['conditions', 'diagnosticReports', 'medicationAdministrations', 'medicationDispenses', 'medicationRequests', 'observations', 'patient', 'procedures'].sort(),
+      [
+        'conditions',
+        'diagnosticReports',
+        'medicationAdministrations',
+        'medicationDispenses',
+        'medicationRequests',
+        'observations',
+        'patient',
+        'procedures',
+      ].sort(),
     );
   });
 
@@ -30,7 +39,12 @@ describe('GET /cds-services', () => {
     const res = await api(app).get('/cds-services').expect(200);
     const observations: string = res.body.services[0].prefetch.observations;
     expect(observations.startsWith('Observation?patient={{context.patientId}}&code=')).toBe(true);
-    for (const code of ['http://loinc.org|21905-5', 'http://loinc.org|21906-3', 'http://snomed.info/sct|399534004', 'http://loinc.org|21889-1']) {
+    for (const code of [
+      'http://loinc.org|21905-5',
+      'http://loinc.org|21906-3',
+      'http://snomed.info/sct|399534004',
+      'http://loinc.org|21889-1',
+    ]) {
       expect(observations.split('code=')[1].split(',')).toContain(code);
     }
     expect(res.body.services[0].prefetch.medicationRequests).toContain('_include=MedicationRequest:medication');
@@ -38,7 +52,10 @@ describe('GET /cds-services', () => {
 
   it('states the knowledge version it serves', async () => {
     const res = await api(app).get('/cds-services').expect(200);
-    expect(res.body.services[0].extension['axilla-cds.knowledge']).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), variant: 'acr-286-v8' });
+    expect(res.body.services[0].extension['axilla-cds.knowledge']).toMatchObject({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      variant: 'acr-286-v8',
+    });
   });
 });
 

@@ -9,7 +9,11 @@ const ACCESS_TOKEN = 'eyJhbGciOiJSUzM4NCJ9.ehr-access-token-secret.sig';
 /** Every string a patient's record holds that would identify her: names, MRN, birth date, resource ids' contents. */
 function identifyingStrings(patient: string): string[] {
   const p = patientBundle(patient).entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource as any;
-  return [...(p.name ?? []).flatMap((n: any) => [...(n.given ?? []), n.family]), ...(p.identifier ?? []).map((i: any) => i.value), p.birthDate].filter(Boolean);
+  return [
+    ...(p.name ?? []).flatMap((n: any) => [...(n.given ?? []), n.family]),
+    ...(p.identifier ?? []).map((i: any) => i.value),
+    p.birthDate,
+  ].filter(Boolean);
 }
 
 describe('logs never hold patient data or tokens', () => {
@@ -20,13 +24,19 @@ describe('logs never hold patient data or tokens', () => {
     const logger = createLogger('trace', { write: (line: string) => lines.push(line) });
     const { app } = testApp({ LOG_LEVEL: 'trace' }, { logger });
 
-    await api(app).post(SERVICE_PATH).send(hookRequest({ patient, orders: ['fdg-pet-ct', 'us-axilla'] })).expect(200);
+    await api(app)
+      .post(SERVICE_PATH)
+      .send(hookRequest({ patient, orders: ['fdg-pet-ct', 'us-axilla'] }))
+      .expect(200);
     mockFhirServer(patientBundle(patient), { fail: { Procedure: 'status-500' } });
     const fallback: any = hookRequest({ patient, orders: ['fdg-pet-ct'], withPrefetch: false });
     fallback.fhirServer = FHIR_BASE;
     fallback.fhirAuthorization = { access_token: ACCESS_TOKEN, token_type: 'Bearer' };
     await api(app).post(SERVICE_PATH).send(fallback);
-    await api(app).post(SERVICE_PATH).send({ ...fallback, context: { ...fallback.context, selections: 'x' } }).expect(400);
+    await api(app)
+      .post(SERVICE_PATH)
+      .send({ ...fallback, context: { ...fallback.context, selections: 'x' } })
+      .expect(400);
     await api(app).post(SERVICE_PATH).set('Content-Type', 'application/json').send('{"broken": ').expect(400);
 
     const log = lines.join('\n');

@@ -14,8 +14,14 @@ describe('GET /metrics (Prometheus)', () => {
   it('behind its own credential: 401 without it; with it, calls by service, outcome and status, latency, FHIR reads, JWT refusals, audit rows dropped', async () => {
     const { app } = testApp({ METRICS_TOKEN: TOKEN });
     await request(app).get('/metrics').expect(401);
-    await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })).expect(200);
-    await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'neg-cn1', orders: ['fdg-pet-ct'] })).expect(200);
+    await api(app)
+      .post(SERVICE_PATH)
+      .send(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] }))
+      .expect(200);
+    await api(app)
+      .post(SERVICE_PATH)
+      .send(hookRequest({ patient: 'neg-cn1', orders: ['fdg-pet-ct'] }))
+      .expect(200);
     await request(app).post(SERVICE_PATH).set('Authorization', 'Bearer not.a.jwt').send({}).expect(401);
     const res = await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
@@ -29,7 +35,9 @@ describe('GET /metrics (Prometheus)', () => {
   });
 
   it('open to an internal scraper when METRICS=open', async () => {
-    await request(testApp({ METRICS: 'open' }).app).get('/metrics').expect(200);
+    await request(testApp({ METRICS: 'open' }).app)
+      .get('/metrics')
+      .expect(200);
   });
 });
 

@@ -29,7 +29,10 @@ describe('POST /cds-services/{id}: a valid request', () => {
   });
 
   it('answers exactly {"cards": []} for an order that is not imaging at all', async () => {
-    const res = await api(app).post(SERVICE_PATH).send(hookRequest({ patient: 'pos-mcode', orders: ['medication-request-ondansetron'] })).expect(200);
+    const res = await api(app)
+      .post(SERVICE_PATH)
+      .send(hookRequest({ patient: 'pos-mcode', orders: ['medication-request-ondansetron'] }))
+      .expect(200);
     expect(res.body).toEqual({ cards: [] });
   });
 
@@ -40,7 +43,11 @@ describe('POST /cds-services/{id}: a valid request', () => {
   });
 
   it('needs only access_token and token_type inside fhirAuthorization', async () => {
-    const body = { ...validBody(), fhirServer: 'https://ehr.example.org/fhir/R4', fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer' } };
+    const body = {
+      ...validBody(),
+      fhirServer: 'https://ehr.example.org/fhir/R4',
+      fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer' },
+    };
     await api(app).post(SERVICE_PATH).send(body).expect(200);
   });
 
@@ -123,9 +130,12 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
     await expectRefusal({ ...validBody(), prefetch: { patient: 'Patient/1' } }, 400, 'prefetch.patient');
   });
 
-  it.each(['http://', 'not a url', 'ftp://ehr.example.org/fhir'])('400 for a fhirServer that is not an http(s) URL: %s', async (fhirServer) => {
-    await expectRefusal({ ...validBody(), fhirServer }, 400, 'fhirServer');
-  });
+  it.each(['http://', 'not a url', 'ftp://ehr.example.org/fhir'])(
+    '400 for a fhirServer that is not an http(s) URL: %s',
+    async (fhirServer) => {
+      await expectRefusal({ ...validBody(), fhirServer }, 400, 'fhirServer');
+    },
+  );
 
   it('404 for an unknown service id', async () => {
     await expectRefusal(validBody(), 404, 'id', '/cds-services/no-such-service');
@@ -157,7 +167,10 @@ describe('POST /cds-services/{id}: refusals carry an OperationOutcome naming the
 describe('fhirServer scheme', () => {
   // In production an issuer declares its FHIR servers or opts out of the list (then addresses are guarded).
   const trust = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'axilla-any-fhir-')), 'trusted-issuers.json');
-  fs.writeFileSync(trust, JSON.stringify(JSON.parse(fs.readFileSync(TEST_TRUST_FILE, 'utf8')).map((e: object) => ({ ...e, anyFhirServer: true }))));
+  fs.writeFileSync(
+    trust,
+    JSON.stringify(JSON.parse(fs.readFileSync(TEST_TRUST_FILE, 'utf8')).map((e: object) => ({ ...e, anyFhirServer: true }))),
+  );
   const production = testApp({
     NODE_ENV: 'production',
     PUBLIC_BASE_URL: 'http://localhost:3000',
@@ -166,11 +179,17 @@ describe('fhirServer scheme', () => {
   }).app;
 
   it('refuses http:// for a non-loopback FHIR server in production', async () => {
-    const res = await api(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://ehr.example.org/fhir' }).expect(400);
+    const res = await api(production)
+      .post(SERVICE_PATH)
+      .send({ ...validBody(), fhirServer: 'http://ehr.example.org/fhir' })
+      .expect(400);
     expect(res.body.issue[0].expression).toEqual(['fhirServer']);
   });
 
   it('accepts http:// on a loopback host in production', async () => {
-    await api(production).post(SERVICE_PATH).send({ ...validBody(), fhirServer: 'http://127.0.0.1:8080/fhir' }).expect(200);
+    await api(production)
+      .post(SERVICE_PATH)
+      .send({ ...validBody(), fhirServer: 'http://127.0.0.1:8080/fhir' })
+      .expect(200);
   });
 });

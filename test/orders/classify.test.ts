@@ -60,7 +60,12 @@ describe("a site's own order codes (config/site-order-codes.example.json)", () =
   });
 
   it('wins over a standard code on the same order', () => {
-    const result = classify(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '77049' }, { system: site.codes[4].system, code: site.codes[4].code }]));
+    const result = classify(
+      serviceRequest([
+        { system: 'http://www.ama-assn.org/go/cpt', code: '77049' },
+        { system: site.codes[4].system, code: site.codes[4].code },
+      ]),
+    );
     expect(result.procedure).toBe(site.codes[4].procedure);
   });
 });
@@ -93,7 +98,10 @@ describe('orders that map to no procedure, never to an error', () => {
     ['code without coding', { resourceType: 'ServiceRequest', id: 'x', code: { text: 'MRI breast' } }],
     ['coding not an array', { resourceType: 'ServiceRequest', id: 'x', code: { coding: 'x' } }],
     ['an empty coding', { resourceType: 'ServiceRequest', id: 'x', code: { coding: [{}] } }],
-    ['a coding with a numeric code', { resourceType: 'ServiceRequest', id: 'x', code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: 77049 }] } }],
+    [
+      'a coding with a numeric code',
+      { resourceType: 'ServiceRequest', id: 'x', code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: 77049 }] } },
+    ],
     ['a MedicationRequest', { resourceType: 'MedicationRequest', id: 'x' }],
     ['nothing at all', undefined],
   ])('%s', (_name, resource) => {
@@ -101,7 +109,12 @@ describe('orders that map to no procedure, never to an error', () => {
   });
 
   it('codes that disagree (MRI without contrast beside MRI without and with)', () => {
-    const result = classify(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '77047' }, { system: 'http://loinc.org', code: '36277-2' }]));
+    const result = classify(
+      serviceRequest([
+        { system: 'http://www.ama-assn.org/go/cpt', code: '77047' },
+        { system: 'http://loinc.org', code: '36277-2' },
+      ]),
+    );
     expect(result.procedure).toBeUndefined();
     expect(result.reason).toMatch(/disagree/);
   });
@@ -118,12 +131,17 @@ interface ExpectedOrder {
   procedure: string | null;
   why: string;
 }
-const REAL_WORLD_ORDERS: ExpectedOrder[] = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '../../fhir-fixtures/expected-orders/real-world.json'), 'utf8'));
+const REAL_WORLD_ORDERS: ExpectedOrder[] = JSON.parse(
+  require('node:fs').readFileSync(require('node:path').join(__dirname, '../../fhir-fixtures/expected-orders/real-world.json'), 'utf8'),
+);
 
 describe('orders as EHRs write them (fhir-fixtures/expected-orders)', () => {
   it.each(REAL_WORLD_ORDERS.map((e) => [e.order, e] as const))('%s', (_name, expected) => {
     const result = classify(draftOrder(expected.order, 'p1'));
-    expect({ procedure: result.procedure ?? null, reason: result.reason }).toEqual({ procedure: expected.procedure, reason: expect.any(String) });
+    expect({ procedure: result.procedure ?? null, reason: result.reason }).toEqual({
+      procedure: expected.procedure,
+      reason: expect.any(String),
+    });
   });
 
   it('a generic code gives way to a specific one only when they agree: SNOMED "MRI of breast" alone stays unrated', () => {
@@ -131,18 +149,29 @@ describe('orders as EHRs write them (fhir-fixtures/expected-orders)', () => {
   });
 
   it('a generic code does not override a disagreeing specific code: "MRI of breast" beside FDG-PET/CT is unrated', () => {
-    const result = classify(serviceRequest([{ system: 'http://snomed.info/sct', code: '241615005' }, { system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]));
+    const result = classify(
+      serviceRequest([
+        { system: 'http://snomed.info/sct', code: '241615005' },
+        { system: 'http://www.ama-assn.org/go/cpt', code: '78815' },
+      ]),
+    );
     expect(result.procedure).toBeUndefined();
     expect(result.reason).toMatch(/disagree/);
   });
 
   it('a PET/CT naming a non-FDG tracer only in a note is not rated either', () => {
-    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }])), note: [{ text: 'Ga-68 DOTATATE PET/CT for neuroendocrine tumour' }] };
+    const order = {
+      ...serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]),
+      note: [{ text: 'Ga-68 DOTATATE PET/CT for neuroendocrine tumour' }],
+    };
     expect(classify(order).procedure).toBeUndefined();
   });
 
   it('a PET/CT that names FDG in words stays FDG-PET/CT', () => {
-    const order = { ...(serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }])), code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }], text: 'PET/CT FDG skull base to mid-thigh' } };
+    const order = {
+      ...serviceRequest([{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }]),
+      code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '78815' }], text: 'PET/CT FDG skull base to mid-thigh' },
+    };
     expect(classify(order).procedure).toBe('fdg-pet-ct');
   });
 });

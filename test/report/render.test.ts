@@ -10,7 +10,9 @@ const SECTIONS = ['summary', 'did', 'answered', 'knows'];
 /** The HTML of one section, from its opening tag to the next top-level section. */
 function sectionHtml(html: string, id: string): string {
   const start = html.indexOf(`<section id="${id}"`);
-  const next = SECTIONS.slice(SECTIONS.indexOf(id) + 1).map((s) => html.indexOf(`<section id="${s}"`)).find((i) => i > 0);
+  const next = SECTIONS.slice(SECTIONS.indexOf(id) + 1)
+    .map((s) => html.indexOf(`<section id="${s}"`))
+    .find((i) => i > 0);
   return html.slice(start, next ?? html.indexOf('</main>'));
 }
 
@@ -111,7 +113,11 @@ describe('charts', () => {
   });
 
   it('says "no data" instead of drawing an empty chart', () => {
-    for (const svg of [timeBarChart([], 'Calls'), timeBarChart([{ date: '2026-12-01', calls: 0 }], 'Calls'), horizontalBarChart([], 'Outcomes')]) {
+    for (const svg of [
+      timeBarChart([], 'Calls'),
+      timeBarChart([{ date: '2026-12-01', calls: 0 }], 'Calls'),
+      horizontalBarChart([], 'Outcomes'),
+    ]) {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('role="img"');
       expect(svg).toMatch(/No (data|calls) in this period/);
@@ -198,7 +204,9 @@ describe('renderHtml', () => {
     expect(knows).toContain('ACR topic 235 variant 5 overlaps this variant');
     expect(knows).toContain(escapeHtml(report.knows.cards[1].summary));
     for (const vs of report.knows.valueSets) {
-      expect(knows).toContain(`<details class="value-set" id="valueset-${vs.id}"><summary><strong>${escapeHtml(vs.title)}</strong> — ${vs.codes.length} codes</summary>`);
+      expect(knows).toContain(
+        `<details class="value-set" id="valueset-${vs.id}"><summary><strong>${escapeHtml(vs.title)}</strong> — ${vs.codes.length} codes</summary>`,
+      );
       for (const c of vs.codes) expect(knows).toContain(`<code>${escapeHtml(c.code)}</code>`);
     }
     expect(knows).toContain('Left axilla &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -240,14 +248,17 @@ describe('renderMarkdown', () => {
   });
 
   it('the same figures and rates as the HTML', () => {
-    for (const figure of ['37.5%', '18.8%', '60.0%', '33.3%', '66.7%', '35.3%', '18.9%', '1,240 ms', '3f9a1c0be27d4e58']) expect(text).toContain(figure);
+    for (const figure of ['37.5%', '18.8%', '60.0%', '33.3%', '66.7%', '35.3%', '18.9%', '1,240 ms', '3f9a1c0be27d4e58'])
+      expect(text).toContain(figure);
     expect(text).toContain('Evaluating for distant metastatic disease');
     expect(text).toContain('Ordered to evaluate the primary breast tumour, not the axilla');
     expect(text).toMatch(/Flagged: 1 feedback item/);
   });
 
   it('headings in the HTML order, one per value set, and tables', () => {
-    const headings = ['## Summary', '## What it did', '## How clinicians answered', '## What it knows'].map((h) => text.indexOf(`\n${h}\n`));
+    const headings = ['## Summary', '## What it did', '## How clinicians answered', '## What it knows'].map((h) =>
+      text.indexOf(`\n${h}\n`),
+    );
     expect(headings.every((i) => i > 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
     for (const vs of sampleReport().knows.valueSets) expect(text).toContain(`#### ${md(vs.title)} (${vs.codes.length} codes)`);

@@ -21,22 +21,53 @@ export function sampleReport(): ReportData {
         {
           version: '0.1.0',
           date: '2026-11-25',
-          summary: 'First version: variant 8 ratings from the seed article (not yet checked against the ACR table), value sets from shared/reference/terminology.md, card wording.',
+          summary:
+            'First version: variant 8 ratings from the seed article (not yet checked against the ACR table), value sets from shared/reference/terminology.md, card wording.',
         },
       ],
       services: [
-        { id: 'axilla-imaging-order-select', hook: 'order-select', title: 'Axillary restaging imaging after neoadjuvant chemotherapy (ACR Appropriateness Criteria)', silent: false },
+        {
+          id: 'axilla-imaging-order-select',
+          hook: 'order-select',
+          title: 'Axillary restaging imaging after neoadjuvant chemotherapy (ACR Appropriateness Criteria)',
+          silent: false,
+        },
         { id: 'axilla-imaging-order-sign', hook: 'order-sign', title: 'Axillary restaging imaging at signing (pilot)', silent: true },
       ],
       variant: VARIANT,
       ratings: RATINGS,
       exclusions: EXCLUSIONS,
       settings: [
-        { name: 'lastDoseCompletedAfterDays', value: '21', meaning: 'Chemotherapy counts as completed 21 days after its last dose when no end is recorded', source: 'terminology.md §4.4 heuristic: one usual cycle length (site-configurable)' },
-        { name: 'maxDaysSinceEnd', value: '120', meaning: 'Beyond 120 days after chemotherapy ended, the pre-surgical restaging question is unlikely to be the one asked: no card', source: 'site setting, not from ACR' },
-        { name: 'unrelatedBeforeDiagnosisDays', value: '90', meaning: 'Chemotherapy, surgery and staging dated more than 90 days before this diagnosis belong to an earlier cancer', source: 'engineering judgement, pending clinical review' },
-        { name: 'INSUFFICIENT_DATA_CARDS', value: 'on', meaning: 'An info card names what is missing when the record neither confirms nor excludes the scenario', source: 'site configuration (environment)' },
-        { name: 'BREAST_STUDY_INDICATOR', value: 'auto', meaning: 'Mammography and DBT cards are a warning only when the order is clearly for the axilla', source: 'site configuration (environment)' },
+        {
+          name: 'lastDoseCompletedAfterDays',
+          value: '21',
+          meaning: 'Chemotherapy counts as completed 21 days after its last dose when no end is recorded',
+          source: 'terminology.md §4.4 heuristic: one usual cycle length (site-configurable)',
+        },
+        {
+          name: 'maxDaysSinceEnd',
+          value: '120',
+          meaning: 'Beyond 120 days after chemotherapy ended, the pre-surgical restaging question is unlikely to be the one asked: no card',
+          source: 'site setting, not from ACR',
+        },
+        {
+          name: 'unrelatedBeforeDiagnosisDays',
+          value: '90',
+          meaning: 'Chemotherapy, surgery and staging dated more than 90 days before this diagnosis belong to an earlier cancer',
+          source: 'engineering judgement, pending clinical review',
+        },
+        {
+          name: 'INSUFFICIENT_DATA_CARDS',
+          value: 'on',
+          meaning: 'An info card names what is missing when the record neither confirms nor excludes the scenario',
+          source: 'site configuration (environment)',
+        },
+        {
+          name: 'BREAST_STUDY_INDICATOR',
+          value: 'auto',
+          meaning: 'Mammography and DBT cards are a warning only when the order is clearly for the axilla',
+          source: 'site configuration (environment)',
+        },
       ],
       valueSets: VALUE_SETS,
       textPatterns: TEXT_PATTERNS,
@@ -54,8 +85,18 @@ export function sampleReport(): ReportData {
         },
       ],
       names: {
-        procedures: { 'mri-breast-wo-w': 'MRI breast without and with IV contrast', 'us-axilla': 'US axilla', 'mammography-diagnostic': 'Diagnostic mammography', 'dbt-diagnostic': 'Diagnostic digital breast tomosynthesis', 'fdg-pet-ct': 'FDG-PET/CT skull base to mid-thigh' },
-        missingFacts: { 'initial-nodal-status': 'pre-treatment nodal status', 'initial-size': 'pre-treatment tumour size', 'chemotherapy-end': 'the end of chemotherapy' },
+        procedures: {
+          'mri-breast-wo-w': 'MRI breast without and with IV contrast',
+          'us-axilla': 'US axilla',
+          'mammography-diagnostic': 'Diagnostic mammography',
+          'dbt-diagnostic': 'Diagnostic digital breast tomosynthesis',
+          'fdg-pet-ct': 'FDG-PET/CT skull base to mid-thigh',
+        },
+        missingFacts: {
+          'initial-nodal-status': 'pre-treatment nodal status',
+          'initial-size': 'pre-treatment tumour size',
+          'chemotherapy-end': 'the end of chemotherapy',
+        },
       },
     },
     did: {
@@ -111,11 +152,56 @@ export function sampleReport(): ReportData {
       cardsShown: 16,
       feedbackItems: 10,
       byCard: [
-        { procedure: 'mri-breast-wo-w', rating: 'may-be-appropriate', shown: 5, accepted: 3, overridden: 0, unanswered: 2, acceptanceRate: 3 / 5, overrideRate: 0 },
-        { procedure: 'us-axilla', rating: 'may-be-appropriate', shown: 4, accepted: 2, overridden: 0, unanswered: 2, acceptanceRate: 2 / 4, overrideRate: 0 },
-        { procedure: 'fdg-pet-ct', rating: 'usually-not-appropriate', shown: 3, accepted: 1, overridden: 2, unanswered: 0, acceptanceRate: 1 / 3, overrideRate: 2 / 3 },
-        { procedure: 'mammography-diagnostic', rating: 'usually-not-appropriate', shown: 2, accepted: 0, overridden: 1, unanswered: 1, acceptanceRate: 0, overrideRate: 1 / 2 },
-        { procedure: 'us-axilla', rating: 'insufficient-data', shown: 2, accepted: 0, overridden: 0, unanswered: 2, acceptanceRate: 0, overrideRate: 0 },
+        {
+          procedure: 'mri-breast-wo-w',
+          rating: 'may-be-appropriate',
+          shown: 5,
+          accepted: 3,
+          overridden: 0,
+          unanswered: 2,
+          acceptanceRate: 3 / 5,
+          overrideRate: 0,
+        },
+        {
+          procedure: 'us-axilla',
+          rating: 'may-be-appropriate',
+          shown: 4,
+          accepted: 2,
+          overridden: 0,
+          unanswered: 2,
+          acceptanceRate: 2 / 4,
+          overrideRate: 0,
+        },
+        {
+          procedure: 'fdg-pet-ct',
+          rating: 'usually-not-appropriate',
+          shown: 3,
+          accepted: 1,
+          overridden: 2,
+          unanswered: 0,
+          acceptanceRate: 1 / 3,
+          overrideRate: 2 / 3,
+        },
+        {
+          procedure: 'mammography-diagnostic',
+          rating: 'usually-not-appropriate',
+          shown: 2,
+          accepted: 0,
+          overridden: 1,
+          unanswered: 1,
+          acceptanceRate: 0,
+          overrideRate: 1 / 2,
+        },
+        {
+          procedure: 'us-axilla',
+          rating: 'insufficient-data',
+          shown: 2,
+          accepted: 0,
+          overridden: 0,
+          unanswered: 2,
+          acceptanceRate: 0,
+          overrideRate: 0,
+        },
       ],
       overrideReasons: [
         { code: 'distant-metastatic-evaluation', display: 'Evaluating for distant metastatic disease', count: 2 },
@@ -163,8 +249,10 @@ const VARIANT: KnowledgeSection['variant'] = {
   source: {
     label: 'ACR Appropriateness Criteria: Imaging of the Axilla, variant 8',
     url: 'https://acsearch.acr.org/list/GetAppendix?TopicId=286&PanelName=Breast',
-    citation: 'Le-Petross HT, Slanetz PJ, Lewin AA, et al. (Expert Panel on Breast Imaging). ACR Appropriateness Criteria Imaging of the Axilla. J Am Coll Radiol (year and volume not verified).',
-    secondarySource: "shared/seed/000_bf8938e8188adcdd.txt: 'How Should You Image the Axilla After Neoadjuvant Therapy for Node-Negative Breast Cancer?', reviewed by Pouyan Golshani, MD, 2026-05-29",
+    citation:
+      'Le-Petross HT, Slanetz PJ, Lewin AA, et al. (Expert Panel on Breast Imaging). ACR Appropriateness Criteria Imaging of the Axilla. J Am Coll Radiol (year and volume not verified).',
+    secondarySource:
+      "shared/seed/000_bf8938e8188adcdd.txt: 'How Should You Image the Axilla After Neoadjuvant Therapy for Node-Negative Breast Cancer?', reviewed by Pouyan Golshani, MD, 2026-05-29",
   },
 };
 
@@ -175,9 +263,11 @@ const RATINGS: KnowledgeSection['ratings'] = [
     disagreement: false,
     radiationLevel: 'O',
     adultDose: '0 mSv',
-    source: "seed: 'the American College of Radiology (ACR) Appropriateness Criteria rate MRI breast without and with IV contrast as May be appropriate'",
+    source:
+      "seed: 'the American College of Radiology (ACR) Appropriateness Criteria rate MRI breast without and with IV contrast as May be appropriate'",
     reviewStatus: 'not-checked-against-acr-table',
-    reviewNote: 'The seed is a secondary source; the ACR variant 8 table was not readable during research (terminology.md §1.2). A third-party summary agrees.',
+    reviewNote:
+      'The seed is a secondary source; the ACR variant 8 table was not readable during research (terminology.md §1.2). A third-party summary agrees.',
   },
   {
     procedure: 'us-axilla',
@@ -185,9 +275,11 @@ const RATINGS: KnowledgeSection['ratings'] = [
     disagreement: true,
     radiationLevel: 'O',
     adultDose: '0 mSv',
-    source: 'seed: \'US axilla is also rated May be appropriate, but with a note of "Disagreement" among the panel ... Its utility is highest when a specific node was marked with a clip prior to therapy.\'',
+    source:
+      'seed: \'US axilla is also rated May be appropriate, but with a note of "Disagreement" among the panel ... Its utility is highest when a specific node was marked with a clip prior to therapy.\'',
     reviewStatus: 'not-checked-against-acr-table',
-    reviewNote: 'From the seed only; unverified against the ACR table. ACR topic 235 variant 5 (overlapping) reportedly rates US axilla Usually appropriate (terminology.md §1.5): governance to decide which topic wins.',
+    reviewNote:
+      'From the seed only; unverified against the ACR table. ACR topic 235 variant 5 (overlapping) reportedly rates US axilla Usually appropriate (terminology.md §1.5): governance to decide which topic wins.',
   },
   {
     procedure: 'mammography-diagnostic',
@@ -195,7 +287,8 @@ const RATINGS: KnowledgeSection['ratings'] = [
     disagreement: false,
     radiationLevel: '☢☢',
     adultDose: '0.1-1 mSv',
-    source: "seed: 'Mammography diagnostic and Digital breast tomosynthesis diagnostic are rated Usually not appropriate for this indication. While essential for evaluating the primary breast tumor, mammography has very limited sensitivity for assessing lymph node status'",
+    source:
+      "seed: 'Mammography diagnostic and Digital breast tomosynthesis diagnostic are rated Usually not appropriate for this indication. While essential for evaluating the primary breast tumor, mammography has very limited sensitivity for assessing lymph node status'",
     reviewStatus: 'not-checked-against-acr-table',
     reviewNote: 'Category from the seed only (terminology.md §1.2: UNVERIFIED against ACR).',
   },
@@ -205,7 +298,8 @@ const RATINGS: KnowledgeSection['ratings'] = [
     disagreement: false,
     radiationLevel: '☢☢',
     adultDose: '0.1-1 mSv',
-    source: "seed: 'Mammography diagnostic and Digital breast tomosynthesis diagnostic are rated Usually not appropriate for this indication.'",
+    source:
+      "seed: 'Mammography diagnostic and Digital breast tomosynthesis diagnostic are rated Usually not appropriate for this indication.'",
     reviewStatus: 'not-checked-against-acr-table',
     reviewNote: 'Category from the seed only (terminology.md §1.2: UNVERIFIED against ACR).',
   },
@@ -215,7 +309,8 @@ const RATINGS: KnowledgeSection['ratings'] = [
     disagreement: false,
     radiationLevel: '☢☢☢☢',
     adultDose: '10-30 mSv',
-    source: "seed: 'FDG-PET/CT is rated Usually not appropriate for the isolated question of axillary restaging ... if there is a broader clinical concern for distant metastatic disease, then a PET/CT for full-body restaging might be considered'",
+    source:
+      "seed: 'FDG-PET/CT is rated Usually not appropriate for the isolated question of axillary restaging ... if there is a broader clinical concern for distant metastatic disease, then a PET/CT for full-body restaging might be considered'",
     reviewStatus: 'not-checked-against-acr-table',
     reviewNote: 'Category and dose from the seed only (terminology.md §1.2).',
   },
@@ -230,23 +325,29 @@ const EXCLUSIONS: KnowledgeSection['exclusions'] = [
   },
   {
     reason: 'recurrence',
-    description: 'The breast cancer is a recurrence (variant 10): clinical status recurrence or relapse; a personal history of breast cancer (Z85.3, V10.3, SNOMED 429087003, or a breast cancer problem written as history); an earlier primary breast cancer in the same breast (or a side not stated) diagnosed more than the window before this one; breast or axillary surgery before this diagnosis; a problem named recurrent',
+    description:
+      'The breast cancer is a recurrence (variant 10): clinical status recurrence or relapse; a personal history of breast cancer (Z85.3, V10.3, SNOMED 429087003, or a breast cancer problem written as history); an earlier primary breast cancer in the same breast (or a side not stated) diagnosed more than the window before this one; breast or axillary surgery before this diagnosis; a problem named recurrent',
     source: 'terminology.md §1.5, variant 10',
   },
   {
     reason: 'distant-metastasis',
-    description: 'Distant metastasis on record, in any coding: ICD-10-CM C77 distant node groups, C78, C79 (not C79.81); SNOMED secondary neoplasms, metastatic breast cancer and history of metastatic cancer; an mCODE secondary cancer outside the regional nodes; M1 or stage IV in staging Observations or Condition.stage (coded or text), preliminary included',
-    source: 'variant text (variant 8 is about the axilla before surgery; distant disease is systemic restaging); terminology.md §1.6; mCODE SecondaryCancerDisorderVS (github.com/HL7/fhir-mCODE-ig); AJCC 8th edition stage IV',
+    description:
+      'Distant metastasis on record, in any coding: ICD-10-CM C77 distant node groups, C78, C79 (not C79.81); SNOMED secondary neoplasms, metastatic breast cancer and history of metastatic cancer; an mCODE secondary cancer outside the regional nodes; M1 or stage IV in staging Observations or Condition.stage (coded or text), preliminary included',
+    source:
+      'variant text (variant 8 is about the axilla before surgery; distant disease is systemic restaging); terminology.md §1.6; mCODE SecondaryCancerDisorderVS (github.com/HL7/fhir-mCODE-ig); AJCC 8th edition stage IV',
   },
   {
     reason: 'node-positive',
-    description: "Node-positive: any N1-N3 of this cancer (clinical at any time, or pathological before chemotherapy; preliminary included), a regional node metastasis diagnosis (C77.3, C77.0, C77.1, SNOMED 399374009), or a positive axillary or regional node biopsy (coded outcome, outcome text, or its pathology report's conclusion)",
+    description:
+      "Node-positive: any N1-N3 of this cancer (clinical at any time, or pathological before chemotherapy; preliminary included), a regional node metastasis diagnosis (C77.3, C77.0, C77.1, SNOMED 399374009), or a positive axillary or regional node biopsy (coded outcome, outcome text, or its pathology report's conclusion)",
     source: "seed: 'Clinically node-positive disease at diagnosis ... follow a different restaging and surgical pathway'; variant 9",
   },
   {
     reason: 'other-histology',
-    description: "The breast tumour is not a carcinoma: phyllodes tumour, sarcoma (including angiosarcoma) or lymphoma, by morphology (mCODE histology extension, ICD-O-3, SNOMED), a histology Observation of this cancer, the diagnosis' own words, or a lymphoma or sarcoma diagnosis sited in the breast",
-    source: "variant text 'Breast cancer' (the ACR breast imaging criteria address carcinoma); WHO classification of breast tumours; ICD-O-3 morphology (SEER site/histology validation lists)",
+    description:
+      "The breast tumour is not a carcinoma: phyllodes tumour, sarcoma (including angiosarcoma) or lymphoma, by morphology (mCODE histology extension, ICD-O-3, SNOMED), a histology Observation of this cancer, the diagnosis' own words, or a lymphoma or sarcoma diagnosis sited in the breast",
+    source:
+      "variant text 'Breast cancer' (the ACR breast imaging criteria address carcinoma); WHO classification of breast tumours; ICD-O-3 morphology (SEER site/histology validation lists)",
   },
   {
     reason: 'small-tumour',
@@ -256,7 +357,8 @@ const EXCLUSIONS: KnowledgeSection['exclusions'] = [
   {
     reason: 'chemotherapy-not-started',
     description: 'No chemotherapy on record (initial staging is another variant, 5)',
-    source: "seed: 'Newly diagnosed breast cancer before neoadjuvant therapy: The imaging strategy for initial axillary staging is different.'",
+    source:
+      "seed: 'Newly diagnosed breast cancer before neoadjuvant therapy: The imaging strategy for initial axillary staging is different.'",
   },
   {
     reason: 'chemotherapy-in-progress',
@@ -265,22 +367,28 @@ const EXCLUSIONS: KnowledgeSection['exclusions'] = [
   },
   {
     reason: 'progression-on-chemotherapy',
-    description: 'The cancer progressed on chemotherapy: an order or procedure stopped for progression (SNOMED 266721009 No response to treatment, or words), or a treatment-response or disease-status observation after chemotherapy started that says it worsened',
-    source: "seed: 'she has now completed a full course of neoadjuvant chemotherapy'; progression on treatment calls for systemic restaging, not this variant; mCODE TreatmentTerminationReasonVS and CancerDiseaseStatus (github.com/HL7/fhir-mCODE-ig)",
+    description:
+      'The cancer progressed on chemotherapy: an order or procedure stopped for progression (SNOMED 266721009 No response to treatment, or words), or a treatment-response or disease-status observation after chemotherapy started that says it worsened',
+    source:
+      "seed: 'she has now completed a full course of neoadjuvant chemotherapy'; progression on treatment calls for systemic restaging, not this variant; mCODE TreatmentTerminationReasonVS and CancerDiseaseStatus (github.com/HL7/fhir-mCODE-ig)",
   },
   {
     reason: 'adjuvant-chemotherapy',
-    description: 'Breast surgery came before chemotherapy, so it was adjuvant, not neoadjuvant: breast surgery (or an acquired absence of the breast), or a pT of this cancer, dated on or before the start of chemotherapy',
+    description:
+      'Breast surgery came before chemotherapy, so it was adjuvant, not neoadjuvant: breast surgery (or an acquired absence of the breast), or a pT of this cancer, dated on or before the start of chemotherapy',
     source: "variant text 'after completion of neoadjuvant chemotherapy'",
   },
   {
     reason: 'axillary-surgery-before-chemotherapy',
-    description: "The axilla was operated on before chemotherapy (a sentinel node biopsy or node excision, or a pN with no pT): it is staged surgically, so restaging it by imaging after chemotherapy is not this variant's question",
-    source: "seed: 'the purpose of imaging is to restage the axilla before surgery' for an axilla staged clinically (cN0); clinical review 2026-12-01: a pre-treatment sentinel node biopsy is not adjuvant chemotherapy, and gets no card for its own reason",
+    description:
+      "The axilla was operated on before chemotherapy (a sentinel node biopsy or node excision, or a pN with no pT): it is staged surgically, so restaging it by imaging after chemotherapy is not this variant's question",
+    source:
+      "seed: 'the purpose of imaging is to restage the axilla before surgery' for an axilla staged clinically (cN0); clinical review 2026-12-01: a pre-treatment sentinel node biopsy is not adjuvant chemotherapy, and gets no card for its own reason",
   },
   {
     reason: 'surgery-since-chemotherapy',
-    description: 'Breast or axillary surgery (CPT, ICD-10-PCS, SNOMED, or an acquired absence of the breast Z90.1x), ypT/ypN staging, or pathological staging or a specimen size since chemotherapy started: restaging before surgery is past',
+    description:
+      'Breast or axillary surgery (CPT, ICD-10-PCS, SNOMED, or an acquired absence of the breast Z90.1x), ypT/ypN staging, or pathological staging or a specimen size since chemotherapy started: restaging before surgery is past',
     source: "seed: 'the purpose of imaging is to restage the axilla before surgery'",
   },
   {
@@ -361,7 +469,8 @@ const TEXT_PATTERNS: KnowledgeSection['textPatterns'] = [
   },
   {
     name: 'biopsyResultNegative',
-    description: "A pathology result that says no tumour was found (these phrases are removed before the positive test, so 'negative for metastatic carcinoma' is not read as positive).",
+    description:
+      "A pathology result that says no tumour was found (these phrases are removed before the positive test, so 'negative for metastatic carcinoma' is not read as positive).",
     match: [
       '\\bnegative\\s+for\\s+(\\w+\\s+){0,2}(malignan\\w*|carcinoma|metasta\\w*|tumou?r|cancer|neoplasm)',
       '\\bno\\s+(evidence\\s+of\\s+|residual\\s+|definite\\s+)*(\\w+\\s+){0,2}(malignan\\w*|carcinoma|metasta\\w*|tumou?r|cancer|neoplasm)',
@@ -372,7 +481,8 @@ const TEXT_PATTERNS: KnowledgeSection['textPatterns'] = [
       '\\bnegative\\b',
     ],
     unless: [],
-    source: "CAP cancer protocol wording for lymph node specimens ('negative for', 'no evidence of', 'benign'); axilla-cds engineering, pending clinical review",
+    source:
+      "CAP cancer protocol wording for lymph node specimens ('negative for', 'no evidence of', 'benign'); axilla-cds engineering, pending clinical review",
   },
 ];
 
@@ -381,7 +491,8 @@ const VALUE_SETS: KnowledgeSection['valueSets'] = [
     id: 'imaging-procedures',
     version: '1.1.0',
     title: 'Imaging procedures rated by ACR topic 286 variant 8',
-    description: "Classifies the selected imaging order (ServiceRequest.code, also DiagnosticReport/ImagingStudy codes) into the procedures ACR Topic 286 Variant 8 rates. Known imaging codes that this variant does not rate (no-contrast MRI, screening studies, breast US, CT, codes too generic to classify) map to not-rated. Generic codes carry yieldsTo: when another coding of the same resource has one of those meanings, the specific code decides (e.g. 'MRI of breast' beside an MRI-with-contrast code, diagnostic mammography beside a DBT add-on).",
+    description:
+      "Classifies the selected imaging order (ServiceRequest.code, also DiagnosticReport/ImagingStudy codes) into the procedures ACR Topic 286 Variant 8 rates. Known imaging codes that this variant does not rate (no-contrast MRI, screening studies, breast US, CT, codes too generic to classify) map to not-rated. Generic codes carry yieldsTo: when another coding of the same resource has one of those meanings, the specific code decides (e.g. 'MRI of breast' beside an MRI-with-contrast code, diagnostic mammography beside a DBT add-on).",
     codes: [
       {
         system: 'http://www.ama-assn.org/go/cpt',
@@ -422,7 +533,8 @@ const VALUE_SETS: KnowledgeSection['valueSets'] = [
     id: 'body-sites',
     version: '1.1.0',
     title: 'Body sites (bodySite)',
-    description: 'Classifies Condition/Procedure/ServiceRequest bodySite codings as breast or axilla; used for codes that require an axillary body site (requiresBodySite) and for laterality matching. Internal mammary / supra- / infraclavicular node sites are other-regional-nodes (N3-level), not axilla.',
+    description:
+      'Classifies Condition/Procedure/ServiceRequest bodySite codings as breast or axilla; used for codes that require an axillary body site (requiresBodySite) and for laterality matching. Internal mammary / supra- / infraclavicular node sites are other-regional-nodes (N3-level), not axilla.',
     codes: [
       {
         system: 'http://snomed.info/sct',

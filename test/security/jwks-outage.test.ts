@@ -77,11 +77,15 @@ function outageApp(env: NodeJS.ProcessEnv = {}) {
 const realSeconds = () => Math.floor(realNow() / 1000);
 const token = (kid: string, key = kid === 'k2' ? rotated.privateKey : es384.privateKey) =>
   bearer(DISCOVERY, { claims: { iss: ISSUER, iat: realSeconds(), exp: realSeconds() + 300 }, header: { kid }, key });
-const discover = async (app: ReturnType<typeof outageApp>['app'], authorization: string) => request(app).get(DISCOVERY).set('Authorization', authorization);
+const discover = async (app: ReturnType<typeof outageApp>['app'], authorization: string) =>
+  request(app).get(DISCOVERY).set('Authorization', authorization);
 
 async function expectUnavailable(res: request.Response) {
   expect(res.status).toBe(503);
-  expect(res.body).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', details: { text: expect.any(String) } }] });
+  expect(res.body).toEqual({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: 'transient', details: { text: expect.any(String) } }],
+  });
 }
 
 describe('a JWKS outage is not an outage (issue 11)', () => {
@@ -119,7 +123,10 @@ describe('a JWKS outage is not an outage (issue 11)', () => {
     const { app } = outageApp();
     const res = await discover(app, await token('k2'));
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'security', details: { text: 'Unauthorized' } }] });
+    expect(res.body).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'security', details: { text: 'Unauthorized' } }],
+    });
     at(31_000);
     expect((await discover(app, await token('k2'))).status).toBe(401);
   });
@@ -190,13 +197,25 @@ describe('remoteJwks', () => {
   });
 
   it('shares one fetch among concurrent calls, and accepts only a JSON object with a keys array', async () => {
-    const getKey = remoteJwks(`http://127.0.0.1:${port}/jwks.json`, { issuer: ISSUER, timeoutMs: 500, cooldownMs: 0, refreshMs: 600_000, graceMs: HOUR });
+    const getKey = remoteJwks(`http://127.0.0.1:${port}/jwks.json`, {
+      issuer: ISSUER,
+      timeoutMs: 500,
+      cooldownMs: 0,
+      refreshMs: 600_000,
+      graceMs: HOUR,
+    });
     const before = fetches;
     await Promise.all([getKey(header, jws), getKey(header, jws), getKey(header, jws)]);
     expect(fetches).toBe(before + 1);
 
     keys = 'not an array' as unknown as object[];
-    const strict = remoteJwks(`http://127.0.0.1:${port}/jwks.json`, { issuer: ISSUER, timeoutMs: 500, cooldownMs: 0, refreshMs: 600_000, graceMs: HOUR });
+    const strict = remoteJwks(`http://127.0.0.1:${port}/jwks.json`, {
+      issuer: ISSUER,
+      timeoutMs: 500,
+      cooldownMs: 0,
+      refreshMs: 600_000,
+      graceMs: HOUR,
+    });
     await expect(strict(header, jws)).rejects.toBeInstanceOf(KeysUnavailable);
   });
 });

@@ -7,7 +7,18 @@ import { hookRequest } from '../../fhir-fixtures/build';
 import { createLogger } from '../../src/log';
 import { openStore } from '../../src/store/open';
 import { SERVICE_PATH, testApp } from '../support/app';
-import { bearer, es384, ES384_ISSUER, ES384_KID, publicJwk, rs384, RS384_ISSUER, signToken, TEST_BASE_URL, writeTrustFile } from '../support/keys';
+import {
+  bearer,
+  es384,
+  ES384_ISSUER,
+  ES384_KID,
+  publicJwk,
+  rs384,
+  RS384_ISSUER,
+  signToken,
+  TEST_BASE_URL,
+  writeTrustFile,
+} from '../support/keys';
 import { describeWithPostgres, freshPostgresDatabase } from '../support/postgres';
 
 const body = () => hookRequest({ patient: 'pos-mcode', orders: ['mri-brain'] });
@@ -21,7 +32,10 @@ async function call(authorization: string | undefined, path = SERVICE_PATH, targ
 async function expectRefused(authorization: string | undefined, path = SERVICE_PATH, target = app) {
   const res = await call(authorization, path, target);
   expect(res.status).toBe(401);
-  expect(res.body).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'security', details: { text: 'Unauthorized' } }] });
+  expect(res.body).toEqual({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: 'security', details: { text: 'Unauthorized' } }],
+  });
   expect(res.headers['www-authenticate']).toBe('Bearer');
 }
 
@@ -35,7 +49,9 @@ describe('valid tokens', () => {
   });
 
   it('extra claims (sub, nbf in the past, vendor claims) and aud as an array are tolerated', async () => {
-    const token = await bearer(SERVICE_PATH, { claims: { sub: 'client-1', nbf: now() - 300, 'epic.eci': 'x', aud: [`${TEST_BASE_URL}${SERVICE_PATH}`, 'https://other'] } });
+    const token = await bearer(SERVICE_PATH, {
+      claims: { sub: 'client-1', nbf: now() - 300, 'epic.eci': 'x', aud: [`${TEST_BASE_URL}${SERVICE_PATH}`, 'https://other'] },
+    });
     expect((await call(token)).status).toBe(200);
   });
 
@@ -54,7 +70,10 @@ describe('valid tokens', () => {
 
   it('discovery needs a token for the discovery URL', async () => {
     await request(app).get('/cds-services').expect(401);
-    await request(app).get('/cds-services').set('Authorization', await bearer('/cds-services')).expect(200);
+    await request(app)
+      .get('/cds-services')
+      .set('Authorization', await bearer('/cds-services'))
+      .expect(200);
   });
 });
 
@@ -62,18 +81,30 @@ describe('each refusal answers 401 with no detail', () => {
   it('no Authorization header', async () => expectRefused(undefined));
   it('not a Bearer token', async () => expectRefused('Basic dXNlcjpwYXNz'));
   it('a Bearer value that is not a JWT', async () => expectRefused('Bearer not-a-jwt'));
-  it('alg none', async () => expectRefused(`Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ES384_ISSUER, aud: `${TEST_BASE_URL}${SERVICE_PATH}`, iat: now(), exp: now() + 60, jti: crypto.randomUUID() })}.`));
+  it('alg none', async () =>
+    expectRefused(
+      `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ES384_ISSUER, aud: `${TEST_BASE_URL}${SERVICE_PATH}`, iat: now(), exp: now() + 60, jti: crypto.randomUUID() })}.`,
+    ));
   it('HS256 signed with the public key as the secret (algorithm confusion)', async () => {
     const secret = Buffer.from(JSON.stringify(publicJwk(es384.publicKey, ES384_KID, 'ES384')));
-    const token = await new SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'HS256', kid: ES384_KID }).setIssuer(ES384_ISSUER).setAudience(`${TEST_BASE_URL}${SERVICE_PATH}`).setIssuedAt().setExpirationTime('5m').sign(secret);
+    const token = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', kid: ES384_KID })
+      .setIssuer(ES384_ISSUER)
+      .setAudience(`${TEST_BASE_URL}${SERVICE_PATH}`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(secret);
     await expectRefused(`Bearer ${token}`);
   });
   it('an untrusted issuer', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { iss: 'https://unknown.example' } })));
   it('aud of another endpoint', async () => expectRefused(await bearer('/cds-services')));
-  it('aud of another host', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { aud: `https://evil.example${SERVICE_PATH}` } })));
-  it('expired beyond the clock skew', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { exp: now() - 120, iat: now() - 420 } })));
+  it('aud of another host', async () =>
+    expectRefused(await bearer(SERVICE_PATH, { claims: { aud: `https://evil.example${SERVICE_PATH}` } })));
+  it('expired beyond the clock skew', async () =>
+    expectRefused(await bearer(SERVICE_PATH, { claims: { exp: now() - 120, iat: now() - 420 } })));
   it('nbf in the future', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { nbf: now() + 600 } })));
-  it('iat older than the maximum token age', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { iat: now() - 7200, exp: now() + 60 } })));
+  it('iat older than the maximum token age', async () =>
+    expectRefused(await bearer(SERVICE_PATH, { claims: { iat: now() - 7200, exp: now() + 60 } })));
   it('no jti', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { jti: undefined } })));
   it('no exp', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { exp: undefined } })));
   it('no iat', async () => expectRefused(await bearer(SERVICE_PATH, { claims: { iat: undefined } })));
@@ -86,7 +117,13 @@ describe('each refusal answers 401 with no detail', () => {
     await expectRefused(await bearer(SERVICE_PATH, { key: other.privateKey }));
   });
   it('an algorithm the issuer does not allow (RS256 for an RS384-only issuer)', async () => {
-    const token = await new SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'RS256', kid: 'rs384-test-1' }).setIssuer(RS384_ISSUER).setAudience(`${TEST_BASE_URL}${SERVICE_PATH}`).setIssuedAt().setExpirationTime('5m').sign(rs384.privateKey);
+    const token = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rs384-test-1' })
+      .setIssuer(RS384_ISSUER)
+      .setAudience(`${TEST_BASE_URL}${SERVICE_PATH}`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(rs384.privateKey);
     await expectRefused(`Bearer ${token}`);
   });
   it('a replayed jti', async () => {
@@ -95,17 +132,27 @@ describe('each refusal answers 401 with no detail', () => {
     await expectRefused(token);
   });
   it('a feedback call with the service audience', async () => {
-    const res = await request(app).post(`${SERVICE_PATH}/feedback`).set('Authorization', await bearer(SERVICE_PATH)).send({ feedback: [] });
+    const res = await request(app)
+      .post(`${SERVICE_PATH}/feedback`)
+      .set('Authorization', await bearer(SERVICE_PATH))
+      .send({ feedback: [] });
     expect(res.status).toBe(401);
   });
 });
 
 describe('per-issuer settings', () => {
   const trust = writeTrustFile([
-    { iss: 'https://tenanted.example', jwks: { keys: [publicJwk(es384.publicKey, ES384_KID, 'ES384')] }, tenants: ['hospital-a'], audiences: ['https://example.com/savecdshooksrequest'], fhirServers: ['https://fhir.hospital-a.example/R4'] },
+    {
+      iss: 'https://tenanted.example',
+      jwks: { keys: [publicJwk(es384.publicKey, ES384_KID, 'ES384')] },
+      tenants: ['hospital-a'],
+      audiences: ['https://example.com/savecdshooksrequest'],
+      fhirServers: ['https://fhir.hospital-a.example/R4'],
+    },
   ]);
   const { app: configured } = testApp({ CDS_TRUSTED_ISSUERS: trust });
-  const as = (claims: Record<string, unknown>) => bearer(SERVICE_PATH, { claims: { iss: 'https://tenanted.example', tenant: 'hospital-a', ...claims } });
+  const as = (claims: Record<string, unknown>) =>
+    bearer(SERVICE_PATH, { claims: { iss: 'https://tenanted.example', tenant: 'hospital-a', ...claims } });
 
   it('a tenant on the list is accepted, another or none is refused', async () => {
     expect((await call(await as({}), SERVICE_PATH, configured)).status).toBe(200);
@@ -117,9 +164,12 @@ describe('per-issuer settings', () => {
     expect((await call(await as({ aud: 'https://example.com/savecdshooksrequest' }), SERVICE_PATH, configured)).status).toBe(200);
   });
 
-  it('a fhirServer not on the issuer\'s list is refused, so a token cannot send the service elsewhere', async () => {
+  it("a fhirServer not on the issuer's list is refused, so a token cannot send the service elsewhere", async () => {
     const send = async (fhirServer: string) =>
-      request(configured).post(SERVICE_PATH).set('Authorization', await as({})).send({ ...body(), fhirServer, fhirAuthorization: { access_token: 'x', token_type: 'Bearer' } });
+      request(configured)
+        .post(SERVICE_PATH)
+        .set('Authorization', await as({}))
+        .send({ ...body(), fhirServer, fhirAuthorization: { access_token: 'x', token_type: 'Bearer' } });
     expect((await send('https://fhir.hospital-a.example/R4')).status).toBe(200);
     const refused = await send('https://attacker.example/fhir');
     expect(refused.status).toBe(401);
@@ -149,8 +199,14 @@ describe('remote key sets', () => {
   });
   afterAll(async () => new Promise((resolve) => server.close(resolve)));
 
-  const remoteApp = (extra: object = {}) => testApp({ CDS_TRUSTED_ISSUERS: writeTrustFile([{ iss: 'https://remote.example', jwksUrl: `${base}/jwks.json`, ...extra }]), JWKS_COOLDOWN_MS: '0', JWKS_TIMEOUT_MS: '300' }).app;
-  const remoteToken = (kid: string, key = es384.privateKey, header: object = {}) => bearer(SERVICE_PATH, { claims: { iss: 'https://remote.example' }, header: { kid, ...header }, key });
+  const remoteApp = (extra: object = {}) =>
+    testApp({
+      CDS_TRUSTED_ISSUERS: writeTrustFile([{ iss: 'https://remote.example', jwksUrl: `${base}/jwks.json`, ...extra }]),
+      JWKS_COOLDOWN_MS: '0',
+      JWKS_TIMEOUT_MS: '300',
+    }).app;
+  const remoteToken = (kid: string, key = es384.privateKey, header: object = {}) =>
+    bearer(SERVICE_PATH, { claims: { iss: 'https://remote.example' }, header: { kid, ...header }, key });
 
   it('fetches the JWKS over loopback http, and again on an unknown kid (rotation)', async () => {
     keys = [publicJwk(es384.publicKey, 'k1', 'ES384')];
@@ -165,7 +221,10 @@ describe('remote key sets', () => {
   it('a JWKS that does not answer in time, with no keys held for the kid: 503, to be retried (not a 401, which EHRs do not retry)', async () => {
     delayMs = 1000;
     try {
-      const res = await request(remoteApp()).post(SERVICE_PATH).set('Authorization', await remoteToken('k1')).send({});
+      const res = await request(remoteApp())
+        .post(SERVICE_PATH)
+        .set('Authorization', await remoteToken('k1'))
+        .send({});
       expect(res.status).toBe(503);
       expect(res.body.issue[0].code).toBe('transient');
     } finally {
@@ -185,7 +244,9 @@ describe('remote key sets', () => {
   it('an allowlisted jku is followed', async () => {
     const remote = remoteApp({ jkuAllowlist: [`${base}/attacker.json`] });
     const before = attackerFetches;
-    expect((await call(await remoteToken('atk', attacker.privateKey, { jku: `${base}/attacker.json` }), SERVICE_PATH, remote)).status).toBe(200);
+    expect((await call(await remoteToken('atk', attacker.privateKey, { jku: `${base}/attacker.json` }), SERVICE_PATH, remote)).status).toBe(
+      200,
+    );
     expect(attackerFetches).toBe(before + 1);
   });
 });

@@ -15,10 +15,15 @@ const feedback = (card: string, outcome: FeedbackRow['outcome'] = 'overridden'):
   card,
   outcome,
   acceptedSuggestions: outcome === 'accepted' ? ['s-1'] : [],
-  ...(outcome === 'overridden' ? { overrideReason: { system: 'urn:axilla-cds:CodeSystem:override-reason', code: 'primary-tumour-evaluation' } } : {}),
+  ...(outcome === 'overridden'
+    ? { overrideReason: { system: 'urn:axilla-cds:CodeSystem:override-reason', code: 'primary-tumour-evaluation' } }
+    : {}),
   outcomeTimestamp: '2026-11-25T10:00:00Z',
 });
-const withComment = (row: FeedbackRow, userComment: string): FeedbackRow => ({ ...row, overrideReason: { ...row.overrideReason, userComment } });
+const withComment = (row: FeedbackRow, userComment: string): FeedbackRow => ({
+  ...row,
+  overrideReason: { ...row.overrideReason, userComment },
+});
 
 /** A hook call that issued one card, as the auditor writes it. */
 const auditedCall = (cardUuid: string): AuditCall => ({
@@ -69,9 +74,13 @@ function storeContract(open: () => Promise<{ store: Store; rows: (sql: string) =
   });
 
   it('stores feedback idempotently, with the override reason', async () => {
-    expect(await store.saveFeedback([feedback('card-1'), feedback('card-2', 'accepted')])).toEqual({ stored: 2, updated: 0, unknownCards: 2 });
+    expect(await store.saveFeedback([feedback('card-1'), feedback('card-2', 'accepted')])).toEqual({
+      stored: 2,
+      updated: 0,
+      unknownCards: 2,
+    });
     expect(await store.saveFeedback([feedback('card-1')])).toEqual({ stored: 0, updated: 0, unknownCards: 0 });
-    const stored = await rows("SELECT card_uuid, outcome, override_code, accepted_suggestions FROM feedback ORDER BY card_uuid");
+    const stored = await rows('SELECT card_uuid, outcome, override_code, accepted_suggestions FROM feedback ORDER BY card_uuid');
     expect(stored).toEqual([
       { card_uuid: 'card-1', outcome: 'overridden', override_code: 'primary-tumour-evaluation', accepted_suggestions: '[]' },
       { card_uuid: 'card-2', outcome: 'accepted', override_code: null, accepted_suggestions: '["s-1"]' },
@@ -85,7 +94,9 @@ function storeContract(open: () => Promise<{ store: Store; rows: (sql: string) =
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await store.saveFeedback([withComment(first, 'second thought')])).toEqual({ stored: 0, updated: 1, unknownCards: 1 });
     const after = await rows("SELECT user_comment, override_code, received_at FROM feedback WHERE card_uuid = 'card-comment'");
-    expect(after).toEqual([{ user_comment: 'second thought', override_code: 'primary-tumour-evaluation', received_at: expect.any(String) }]);
+    expect(after).toEqual([
+      { user_comment: 'second thought', override_code: 'primary-tumour-evaluation', received_at: expect.any(String) },
+    ]);
     expect(String(after[0].received_at) > String(before.received_at)).toBe(true);
   });
 
@@ -105,8 +116,14 @@ function storeContract(open: () => Promise<{ store: Store; rows: (sql: string) =
 
   it('feedback for a card never issued is stored with card_known 0; for a card in audit_card, card_known 1', async () => {
     await store.writeAudit([auditedCall('card-issued')]);
-    expect(await store.saveFeedback([feedback('card-issued', 'accepted'), feedback('card-never-issued', 'accepted')])).toEqual({ stored: 2, updated: 0, unknownCards: 1 });
-    const marked = await rows("SELECT card_uuid, card_known FROM feedback WHERE card_uuid IN ('card-issued', 'card-never-issued') ORDER BY card_uuid");
+    expect(await store.saveFeedback([feedback('card-issued', 'accepted'), feedback('card-never-issued', 'accepted')])).toEqual({
+      stored: 2,
+      updated: 0,
+      unknownCards: 1,
+    });
+    const marked = await rows(
+      "SELECT card_uuid, card_known FROM feedback WHERE card_uuid IN ('card-issued', 'card-never-issued') ORDER BY card_uuid",
+    );
     expect(marked).toEqual([
       { card_uuid: 'card-issued', card_known: 1 },
       { card_uuid: 'card-never-issued', card_known: 0 },
@@ -140,12 +157,16 @@ describe('SQLite store', () => {
       db.exec(m.sqlite);
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     }
-    db.prepare("INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, outcome_timestamp, received_at) VALUES ('k', 's', 'i', 'card-v3', 'accepted', '[]', '2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z')").run();
+    db.prepare(
+      "INSERT INTO feedback (item_key, service_id, issuer, card_uuid, outcome, accepted_suggestions, outcome_timestamp, received_at) VALUES ('k', 's', 'i', 'card-v3', 'accepted', '[]', '2026-11-25T10:00:00Z', '2026-11-25T10:00:01Z')",
+    ).run();
     db.close();
     const store = await openStore(`sqlite:${old}`);
     expect(await store.migrations()).toEqual(MIGRATIONS.map((m) => m.version));
     await store.close();
-    expect(new Database(old, { readonly: true }).prepare('SELECT card_uuid, card_known FROM feedback').all()).toEqual([{ card_uuid: 'card-v3', card_known: null }]);
+    expect(new Database(old, { readonly: true }).prepare('SELECT card_uuid, card_known FROM feedback').all()).toEqual([
+      { card_uuid: 'card-v3', card_known: null },
+    ]);
   });
 
   it('re-opening an existing database applies no migration twice', async () => {
@@ -198,7 +219,9 @@ describeWithPostgres('PostgreSQL store when the database drops its connections',
       expect(await store.rememberJti('https://drop.example', 'before', Math.floor(Date.now() / 1000) + 60)).toBe(true);
       const admin = new Client({ connectionString: url });
       await admin.connect();
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       await admin.end();
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await store.rememberJti('https://drop.example', 'after', Math.floor(Date.now() / 1000) + 60)).toBe(true);

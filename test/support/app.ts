@@ -23,12 +23,22 @@ export function knowledge(): Knowledge {
  * The service as `npm start` builds it, with test defaults (the test issuers trusted, an in-memory
  * SQLite store, silent logs) and any environment overrides.
  */
-export function testApp(env: NodeJS.ProcessEnv = {}, parts: { store?: Store; logger?: ReturnType<typeof createLogger> } = {}): { app: Express; config: Config; store: Store; auditor: Auditor } {
+export function testApp(
+  env: NodeJS.ProcessEnv = {},
+  parts: { store?: Store; logger?: ReturnType<typeof createLogger> } = {},
+): { app: Express; config: Config; store: Store; auditor: Auditor } {
   const { config } = loadConfig({ NODE_ENV: 'test', CDS_TRUSTED_ISSUERS: TEST_TRUST_FILE, ...env });
   const store = parts.store ?? openSqliteStore(':memory:');
   const logger = parts.logger ?? createLogger('silent');
   const auditor = new Auditor(store, logger, knowledge(), config.governance);
-  const app = createApp({ config, knowledge: knowledge(), logger, store, handleHook: createHookHandler(knowledge(), config.site, config.fhir), auditor });
+  const app = createApp({
+    config,
+    knowledge: knowledge(),
+    logger,
+    store,
+    handleHook: createHookHandler(knowledge(), config.site, config.fhir),
+    auditor,
+  });
   return { app, config, store, auditor };
 }
 

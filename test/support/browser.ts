@@ -51,15 +51,12 @@ export function describeWithBrowser(name: string, body: () => void): void {
   if (!executable && process.env.CI) {
     describe(name, () =>
       it('needs Chromium in CI', () => {
-        throw new Error(
-          `no Chromium at ${chromiumPath() ?? DEFAULT_CHROMIUM}: .ci/run installs Debian's chromium and sets CHROMIUM_PATH`,
-        );
+        throw new Error(`no Chromium at ${chromiumPath() ?? DEFAULT_CHROMIUM}: .ci/run installs Debian's chromium and sets CHROMIUM_PATH`);
       }),
     );
     return;
   }
   if (!executable) {
-     
     console.warn(`skipped "${name}": no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)`);
     describe.skip(name, body);
     return;

@@ -5,7 +5,8 @@ import { NOT_FOUND, readResource, searchBundle, type SearchOptions } from '../..
 export const FHIR_ORIGIN = 'https://ehr.example.org';
 export const FHIR_BASE = `${FHIR_ORIGIN}/fhir/R4`;
 
-export type Failure = 'status-500' | 'timeout' | 'html' | 'operation-outcome' | 'bundle-with-operation-outcome' | 'endless-pages' | 'not-json';
+export type Failure =
+  'status-500' | 'timeout' | 'html' | 'operation-outcome' | 'bundle-with-operation-outcome' | 'endless-pages' | 'not-json';
 
 export interface SeenRequest {
   path: string;
@@ -36,7 +37,12 @@ export function mockFhirServer(bundle: Bundle, options: MockOptions = {}): { req
       .delay(60_000)
       .reply(function reply(uri) {
         const url = new URL(uri, FHIR_ORIGIN);
-        requests.push({ path: url.pathname.replace('/fhir/R4/', ''), type, query: url.searchParams, authorization: this.req.headers.authorization });
+        requests.push({
+          path: url.pathname.replace('/fhir/R4/', ''),
+          type,
+          query: url.searchParams,
+          authorization: this.req.headers.authorization,
+        });
         return [200, { resourceType: 'Bundle', type: 'searchset', entry: [] }];
       });
   }
@@ -71,7 +77,19 @@ function failed(failure: Failure, url: URL): [number, unknown, Record<string, st
     case 'operation-outcome':
       return [200, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] }];
     case 'bundle-with-operation-outcome':
-      return [200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly' }] }, search: { mode: 'outcome' } }] }];
+      return [
+        200,
+        {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          entry: [
+            {
+              resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly' }] },
+              search: { mode: 'outcome' },
+            },
+          ],
+        },
+      ];
     case 'endless-pages': {
       const page = Number(url.searchParams.get('_page') ?? '1');
       const next = new URL(url.toString());

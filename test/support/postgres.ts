@@ -13,7 +13,6 @@ export function describeWithPostgres(name: string, body: () => void): void {
     return;
   }
   if (!POSTGRES_URL) {
-     
     console.warn(`skipped "${name}": set TEST_POSTGRES_URL (eval "$(bash scripts/dev-postgres.sh)")`);
     describe.skip(name, body);
     return;

@@ -7,7 +7,6 @@ import { FHIR_BASE, mockFhirServer } from './fhir-server';
 
 export const FEEDBACK_PATH = `${SERVICE_PATH}/feedback`;
 const REASONS = 'urn:axilla-cds:CodeSystem:override-reason';
- 
 
 /**
  * One scripted day of traffic, as EHRs would send it: cards accepted and overridden with each kind of
@@ -16,7 +15,12 @@ const REASONS = 'urn:axilla-cds:CodeSystem:override-reason';
  */
 export async function scriptedDay(app: Express, silentApp: Express, auditors: Auditor[]) {
   const call = async (target: Express, patient: string, orders: string[], status = 200, body?: object) =>
-    (await api(target).post(SERVICE_PATH).send(body ?? hookRequest({ patient, orders })).expect(status)).body as { cards: any[] };
+    (
+      await api(target)
+        .post(SERVICE_PATH)
+        .send(body ?? hookRequest({ patient, orders }))
+        .expect(status)
+    ).body as { cards: any[] };
   const cardFor = (cards: any[], procedure: string) => cards.find((c) => c.extension['axilla-cds.appropriateness'].procedure === procedure);
 
   const first = await call(app, 'pos-mcode', ['fdg-pet-ct', 'mri-breast-wo-w', 'us-axilla', 'mammography-diagnostic-unspecified']);
@@ -30,7 +34,18 @@ export async function scriptedDay(app: Express, silentApp: Express, auditors: Au
   // The record read from the EHR's FHIR server: once failing (412), once answering.
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  const withoutPrefetch = (patient: string) => ({ ...hookRequest({ patient, orders: ['fdg-pet-ct'] }), prefetch: {}, fhirServer: FHIR_BASE, fhirAuthorization: { access_token: 'token-of-the-day', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'axilla-cds' } });
+  const withoutPrefetch = (patient: string) => ({
+    ...hookRequest({ patient, orders: ['fdg-pet-ct'] }),
+    prefetch: {},
+    fhirServer: FHIR_BASE,
+    fhirAuthorization: {
+      access_token: 'token-of-the-day',
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 'axilla-cds',
+    },
+  });
   mockFhirServer(patientBundle('pos-mcode'), { fail: { Procedure: 'status-500' } });
   await call(app, 'pos-mcode', [], 412, withoutPrefetch('pos-mcode'));
   nock.cleanAll();
@@ -47,10 +62,49 @@ export async function scriptedDay(app: Express, silentApp: Express, auditors: Au
   const at = '2026-12-01T10:00:00Z';
   const feedback = [
     { card: pet.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: mri.uuid }], outcomeTimestamp: at },
-    { card: cardFor(first.cards, 'fdg-pet-ct').uuid, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'distant-metastatic-evaluation', display: 'Evaluating for distant metastatic disease (whole-body restaging)' }, userComment: 'new bone pain' }, outcomeTimestamp: at },
-    { card: cardFor(first.cards, 'mammography-diagnostic').uuid, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'primary-tumour-evaluation', display: 'Ordered to evaluate the primary breast tumour, not the axilla' } }, outcomeTimestamp: at },
-    { card: cardFor(third.cards, 'us-axilla').uuid, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'other-clinical-reason', display: 'Other clinical reason (see comment)' } }, outcomeTimestamp: at },
-    { card: cardFor(fallback.cards, 'fdg-pet-ct').uuid, outcome: 'overridden', overrideReason: { reason: { system: REASONS, code: 'distant-metastatic-evaluation', display: 'Evaluating for distant metastatic disease (whole-body restaging)' } }, outcomeTimestamp: at },
+    {
+      card: cardFor(first.cards, 'fdg-pet-ct').uuid,
+      outcome: 'overridden',
+      overrideReason: {
+        reason: {
+          system: REASONS,
+          code: 'distant-metastatic-evaluation',
+          display: 'Evaluating for distant metastatic disease (whole-body restaging)',
+        },
+        userComment: 'new bone pain',
+      },
+      outcomeTimestamp: at,
+    },
+    {
+      card: cardFor(first.cards, 'mammography-diagnostic').uuid,
+      outcome: 'overridden',
+      overrideReason: {
+        reason: {
+          system: REASONS,
+          code: 'primary-tumour-evaluation',
+          display: 'Ordered to evaluate the primary breast tumour, not the axilla',
+        },
+      },
+      outcomeTimestamp: at,
+    },
+    {
+      card: cardFor(third.cards, 'us-axilla').uuid,
+      outcome: 'overridden',
+      overrideReason: { reason: { system: REASONS, code: 'other-clinical-reason', display: 'Other clinical reason (see comment)' } },
+      outcomeTimestamp: at,
+    },
+    {
+      card: cardFor(fallback.cards, 'fdg-pet-ct').uuid,
+      outcome: 'overridden',
+      overrideReason: {
+        reason: {
+          system: REASONS,
+          code: 'distant-metastatic-evaluation',
+          display: 'Evaluating for distant metastatic disease (whole-body restaging)',
+        },
+      },
+      outcomeTimestamp: at,
+    },
     { card: '00000000-0000-4000-8000-000000000000', outcome: 'accepted', outcomeTimestamp: at },
   ];
   await api(app).post(FEEDBACK_PATH).send({ feedback }).expect(200, { received: 6, stored: 6, updated: 0 });
