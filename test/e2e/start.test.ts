@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import Database from 'better-sqlite3';
 import { hookRequest } from '../../fhir-fixtures/build';
 import os from 'node:os';
@@ -27,7 +28,11 @@ function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port?: nu
 
 describe('starting the service', () => {
   it('serves discovery and /healthz on its embedded defaults', async () => {
-    const { child, port, output } = await start({ PORT: '0', PUBLIC_BASE_URL: 'http://localhost:4555', DATABASE_URL: `sqlite:${path.join(os.tmpdir(), `axilla-start-${process.pid}.db`)}` });
+    const { child, port, output } = await start({
+      PORT: '0',
+      PUBLIC_BASE_URL: 'http://localhost:4555',
+      DATABASE_URL: `sqlite:${path.join(os.tmpdir(), `axilla-start-${process.pid}.db`)}`,
+    });
     try {
       expect(port).toBeGreaterThan(0);
       expect((await fetch(`http://127.0.0.1:${port}/cds-services`)).status).toBe(401);
@@ -61,12 +66,22 @@ describe('stopping the service (SIGTERM)', () => {
   it('writes the audit row still queued within 5 s, closes the store and exits 0; new connections are refused', async () => {
     const db = path.join(os.tmpdir(), `axilla-stop-${process.pid}.db`);
     // A long flush interval: the row is still queued when SIGTERM arrives, so only the shutdown flush writes it.
-    const { child, port } = await start({ PORT: '0', PUBLIC_BASE_URL: 'http://localhost:4556', DATABASE_URL: `sqlite:${db}`, AUDIT_FLUSH_MS: '60000', AUDIT_HMAC_KEY: 'k'.repeat(40) });
+    const { child, port } = await start({
+      PORT: '0',
+      PUBLIC_BASE_URL: 'http://localhost:4556',
+      DATABASE_URL: `sqlite:${db}`,
+      AUDIT_FLUSH_MS: '60000',
+      AUDIT_HMAC_KEY: 'k'.repeat(40),
+    });
     const servicePath = '/cds-services/axilla-imaging-order-select';
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const token = await developmentToken(`http://localhost:4556${servicePath}`);
-      const answer = await fetch(`http://127.0.0.1:${port}${servicePath}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })) });
+      const answer = await fetch(`http://127.0.0.1:${port}${servicePath}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] })),
+      });
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as { cards: unknown[] }).cards).toHaveLength(1);
 
@@ -80,6 +95,61 @@ describe('stopping the service (SIGTERM)', () => {
       expect(rows).toEqual([{ outcome: 'applies', status: 200 }]);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30000);
+
+  it('lets a call in flight finish with its answer, and refuses new connections meanwhile', async () => {
+    // A FHIR server that answers every read after 1.5 s, so the hook call is still reading when SIGTERM arrives.
+    let readsStarted!: () => void;
+    const reading = new Promise<void>((resolve) => (readsStarted = resolve));
+    const fhir = http.createServer((_req, res) => {
+      readsStarted();
+      setTimeout(() => {
+        res.setHeader('Content-Type', 'application/fhir+json');
+        res.end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] }));
+      }, 1500);
+    });
+    await new Promise<void>((resolve) => fhir.listen(0, '127.0.0.1', resolve));
+    const fhirPort = (fhir.address() as { port: number }).port;
+    const { child, port } = await start({
+      PORT: '0',
+      PUBLIC_BASE_URL: 'http://localhost:4557',
+      DATABASE_URL: `sqlite:${path.join(os.tmpdir(), `axilla-inflight-${process.pid}.db`)}`,
+      HOOK_BUDGET_MS: '5000',
+      FHIR_READ_TIMEOUT_MS: '4000',
+    });
+    const servicePath = '/cds-services/axilla-imaging-order-select';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const request = hookRequest({ patient: 'pos-mcode', orders: ['fdg-pet-ct'] }) as Record<string, unknown>;
+      delete request.prefetch;
+      request.fhirServer = `http://127.0.0.1:${fhirPort}/fhir`;
+      request.fhirAuthorization = {
+        access_token: 'opaque',
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'patient/*.read',
+        subject: 'axilla',
+      };
+      const token = await developmentToken(`http://localhost:4557${servicePath}`);
+      const inFlight = fetch(`http://127.0.0.1:${port}${servicePath}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      await reading;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(Array.isArray(((await answer.json()) as { cards: unknown[] }).cards)).toBe(true);
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fhir.closeAllConnections();
+      fhir.close();
     }
   }, 30000);
 });
