@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import { signDevelopmentToken } from '../../scripts/token';
 import { REPO_ROOT } from '../../src/paths';
 import { ES384_ISSUER, ES384_KID, es384, publicJwk, signToken } from '../support/keys';
 import { POSTGRES_URL, freshPostgresDatabase } from '../support/postgres';
+import { spawnService, type SpawnedService } from '../support/spawn-service';
 
 /**
  * The production build exactly as the Dockerfile runs it (keep the two in step), from a clean copy of the repository:
@@ -77,22 +78,8 @@ function requiredPackages(dir: string): Map<string, string> {
   return found;
 }
 
-function startService(
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; port?: number; exitCode?: number; output: string }> {
-  const child = spawn(process.execPath, [path.join(runtime, 'dist', 'src', 'main.js')], { cwd, env });
-  let output = '';
-  return new Promise((resolve) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"port":(\d+)/.exec(output);
-      if (match && /listening/.test(output)) resolve({ child, port: Number(match[1]), output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ child, exitCode: code ?? -1, output }));
-  });
+function startService(cwd: string, env: NodeJS.ProcessEnv): Promise<SpawnedService> {
+  return spawnService([path.join(runtime, 'dist', 'src', 'main.js')], { cwd, env });
 }
 
 /** The Dockerfile's HEALTHCHECK command (exec form), run here against `port`: its exit code. */

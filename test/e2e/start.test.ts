@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import Database from 'better-sqlite3';
 import { hookRequest } from '../../fhir-fixtures/build';
@@ -6,23 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { developmentToken } from '../../scripts/token';
 import { REPO_ROOT } from '../../src/paths';
+import { spawnService, type SpawnedService } from '../support/spawn-service';
 
 /** Starts `src/main.ts` as `npm start` would (without the build step) and waits for it to listen or exit. */
-function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port?: number; exitCode?: number; output: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
+function start(env: NodeJS.ProcessEnv): Promise<SpawnedService> {
+  return spawnService([path.join(REPO_ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, ...env },
-  });
-  let output = '';
-  return new Promise((resolve) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"port":(\d+)/.exec(output);
-      if (match && /listening/.test(output)) resolve({ child, port: Number(match[1]), output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ child, exitCode: code ?? -1, output }));
   });
 }
 
