@@ -42,7 +42,7 @@ export function renderCards(
   if (outcome.status === 'applies')
     return decision.orders.map((o) => ratingCard(decision, o, context, knowledge, settings, facts, consultation));
   return decision.orders.map((o) =>
-    insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts),
+    insufficientDataCard(decision, o, outcome.status === 'insufficient-data' ? outcome.missing : [], knowledge, facts, consultation),
   );
 }
 
@@ -108,37 +108,49 @@ export function unreadableRecordCards(
   knowledge: Knowledge,
   consultation: Consultation,
 ): CdsCard[] {
-  const template = knowledge.card('unreadable-record');
   return decision.orders.map((rated) => {
     const values = { ...placeholders(decision, rated, knowledge, ''), unreadable: unreadable.join(', ') };
-    return {
-      uuid: crypto.randomUUID(),
-      summary: boundSummary(fill(template.summary, values)),
-      indicator: template.indicator,
-      detail: template.detail.map((d) => fill(d, values)).join('\n\n'),
-      source: source(decision.variant),
-      ...(consultation.profile.links === false ? {} : { links: links(decision.variant, knowledge) }),
-      extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, 'unreadable', []) },
-    };
+    return notRatedCard('unreadable-record', values, decision, rated, knowledge, consultation, 'unreadable', []);
   });
 }
 
-function insufficientDataCard(decision: Decision, rated: RatedOrder, missing: string[], knowledge: Knowledge, facts: string): CdsCard {
-  const template = knowledge.card('insufficient-data');
+function insufficientDataCard(
+  decision: Decision,
+  rated: RatedOrder,
+  missing: string[],
+  knowledge: Knowledge,
+  facts: string,
+  consultation: Consultation,
+): CdsCard {
   const words = knowledge.wording.missing;
   const values = {
     ...placeholders(decision, rated, knowledge, facts),
     missing: missing.map((m) => `- ${words[m].long}`).join('\n'),
     missingShort: missing.map((m) => words[m].short).join(' and '),
   };
+  return notRatedCard('insufficient-data', values, decision, rated, knowledge, consultation, 'insufficient-data', missing);
+}
+
+/** A card that gives no rating (its template's wording only, no suggestions): the record is unreadable or incomplete. */
+function notRatedCard(
+  templateId: string,
+  values: Record<string, string>,
+  decision: Decision,
+  rated: RatedOrder,
+  knowledge: Knowledge,
+  consultation: Consultation,
+  rating: string,
+  missing: string[],
+): CdsCard {
+  const template = knowledge.card(templateId);
   return {
     uuid: crypto.randomUUID(),
     summary: boundSummary(fill(template.summary, values)),
     indicator: template.indicator,
     detail: template.detail.map((d) => fill(d, values)).join('\n\n'),
     source: source(decision.variant),
-    links: links(decision.variant, knowledge),
-    extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, 'insufficient-data', missing) },
+    ...(consultation.profile.links === false ? {} : { links: links(decision.variant, knowledge) }),
+    extension: { [APPROPRIATENESS_EXTENSION]: contract(decision, rated, knowledge, rating, missing) },
   };
 }
 

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { AuditQueue } from '../../src/audit/audit-queue';
 import { Auditor } from '../../src/audit/auditor';
 import { keyedHasher } from '../../src/audit/keyed-hash';
@@ -8,29 +7,10 @@ import { createLogger } from '../../src/log';
 import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { knowledge } from '../support/app';
+import { auditedCall } from '../support/audit-call';
 
 const logger = createLogger('silent');
-const call = (at = new Date().toISOString()): AuditCall => ({
-  id: crypto.randomUUID(),
-  at,
-  serviceId: 'axilla-imaging-order-select',
-  hook: 'order-select',
-  hookInstance: crypto.randomUUID(),
-  issuer: 'https://ehr.example.org',
-  knowledgeVersion: '0.2.0',
-  knowledgeDigest: 'abc',
-  silent: false,
-  status: 200,
-  outcome: 'applies',
-  missing: [],
-  unreadable: [],
-  recordSource: 'prefetch',
-  failedReads: [],
-  latencyMs: 3.2,
-  cards: [
-    { cardUuid: crypto.randomUUID(), procedure: 'fdg-pet-ct', rating: 'usually-not-appropriate', indicator: 'warning', suggestions: [] },
-  ],
-});
+const call = (at?: string): AuditCall => auditedCall({ at });
 
 /** A store whose audit writes fail while `down` is true (the database restarting). */
 function flakyStore(): { store: Store; setDown: (down: boolean) => void } {

@@ -1,6 +1,6 @@
 import type { ServiceRequest } from 'fhir/r4';
 import type { CdsCard } from '../../src/cds/types';
-import { renderCards, type CardSettings } from '../../src/cards/render';
+import { genericConsultation, renderCards, type CardSettings } from '../../src/cards/render';
 import { knowledge } from '../support/app';
 import { decideFor, orderContext } from '../support/engine';
 import { patientBundle } from '../../fhir-fixtures/build';
@@ -272,5 +272,26 @@ describe('cards a radiologist would sign off', () => {
   it('a rating not yet checked against the ACR table says so on every rating card, once', () => {
     const cards = cardsFor('pos-mcode', ['mri-breast-wo-w', 'us-axilla', 'dbt-diagnostic', 'fdg-pet-ct']);
     for (const card of cards) expect(card.detail!.match(/not yet checked against the ACR evidence table/g)).toHaveLength(1);
+  });
+});
+
+describe('a client profile without links', () => {
+  const noLinks = () => {
+    const consultation = genericConsultation();
+    return { ...consultation, profile: { ...consultation.profile, links: false } };
+  };
+  const render = (patient: string, orders: string[]) => {
+    const bundle = patientBundle(patient);
+    return renderCards(decideFor(bundle, orders), orderContext(bundle, orders, orders), knowledge(), AUTO, noLinks());
+  };
+
+  it('gets rating cards and insufficient-data cards without links; the generic profile gets them with links', () => {
+    const [rating] = render('pos-mcode', ['fdg-pet-ct']);
+    const [insufficient] = render('insufficient-everything', ['fdg-pet-ct']);
+    expect(contract(rating).rating).toBe('usually-not-appropriate');
+    expect(contract(insufficient).rating).toBe('insufficient-data');
+    expect(rating.links).toBeUndefined();
+    expect(insufficient.links).toBeUndefined();
+    expect(cardsFor('insufficient-everything', ['fdg-pet-ct'])[0].links?.length).toBeGreaterThan(0);
   });
 });

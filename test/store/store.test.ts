@@ -8,6 +8,7 @@ import { MIGRATIONS } from '../../src/store/migrations';
 import { openStore } from '../../src/store/open';
 import type { FeedbackRow, Store } from '../../src/store/store';
 import { describeWithPostgres, freshPostgresDatabase } from '../support/postgres';
+import { auditedCall as oneCardCall } from '../support/audit-call';
 
 const feedback = (card: string, outcome: FeedbackRow['outcome'] = 'overridden'): FeedbackRow => ({
   serviceId: 'axilla-imaging-order-select',
@@ -25,26 +26,7 @@ const withComment = (row: FeedbackRow, userComment: string): FeedbackRow => ({
   overrideReason: { ...row.overrideReason, userComment },
 });
 
-/** A hook call that issued one card, as the auditor writes it. */
-const auditedCall = (cardUuid: string): AuditCall => ({
-  id: `call-${cardUuid}`,
-  at: new Date().toISOString(),
-  serviceId: 'axilla-imaging-order-select',
-  hook: 'order-select',
-  hookInstance: `hook-${cardUuid}`,
-  issuer: 'https://ehr.example.org',
-  knowledgeVersion: 'test',
-  knowledgeDigest: 'test',
-  silent: false,
-  status: 200,
-  outcome: 'applies',
-  missing: [],
-  unreadable: [],
-  recordSource: 'prefetch',
-  failedReads: [],
-  latencyMs: 1,
-  cards: [{ cardUuid, procedure: 'fdg-pet-ct', rating: 'usually-not-appropriate', indicator: 'warning', suggestions: [] }],
-});
+const auditedCall = (cardUuid: string): AuditCall => oneCardCall({ cardUuid });
 
 /** The same behaviour from either engine. */
 function storeContract(open: () => Promise<{ store: Store; rows: (sql: string) => Promise<Record<string, unknown>[]> }>) {
