@@ -5,6 +5,7 @@ import { asArray, codingsOf, codingsOfAll, firstTime, isoDate, onOrBefore, ref, 
 import { isInitialClinical, relative, type StagingReading } from './staging';
 import type { Fact, FactContext, InitialNodes } from './types';
 import { hasProfile, SECONDARY_CANCER_PROFILE } from './mcode';
+import { factFromFindings } from './finding';
 
 const NODE_METASTASIS = ['axillary-node-metastasis', 'regional-node-metastasis'];
 const REGIONAL_NODE_SITES = ['axilla', 'other-regional-nodes'];
@@ -76,13 +77,7 @@ export function initialNodesFact(
   }
 
   if (positives.length > 0) {
-    const times = positives.map((p) => p.time).filter((t): t is number => t !== undefined);
-    return {
-      value: 'node-positive',
-      date: isoDate(times.length ? Math.min(...times) : undefined),
-      detail: [...new Set(positives.map((p) => p.label))].join(', '),
-      evidence: [...new Set(positives.map((p) => p.ref))],
-    };
+    return factFromFindings('node-positive', positives, ', ');
   }
   if (unreadable.length > 0) {
     return {

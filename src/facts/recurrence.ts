@@ -1,8 +1,9 @@
 import { isAsserted } from './conditions';
 import { onsetOf, isPrimaryBreastCancer, type CurrentDiagnosis } from './diagnosis';
-import { codingsOf, isoDate, ref, textOf } from './fhir-values';
+import { codingsOf, ref, textOf } from './fhir-values';
 import { sameSideOrUnknown, sideOf, type Side } from './laterality';
 import type { Fact, FactContext } from './types';
+import { factFromFindings } from './finding';
 
 /**
  * Signs that the current cancer is a recurrence (ACR variant 10), however the record says it: a personal
@@ -45,11 +46,5 @@ export function recurrenceFact(
   for (const s of earlierSurgery)
     if (sameSideOrUnknown(s.side, dx.side)) found.push({ ...s, label: 'breast or axillary surgery before this diagnosis' });
   if (found.length === 0) return undefined;
-  const times = found.map((f) => f.time).filter((t): t is number => t !== undefined);
-  return {
-    value: 'present',
-    date: isoDate(times.length ? Math.min(...times) : undefined),
-    detail: [...new Set(found.map((f) => f.label))].join('; '),
-    evidence: [...new Set(found.map((f) => f.ref))],
-  };
+  return factFromFindings('present', found, '; ');
 }
